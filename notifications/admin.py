@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Job, Notification
+from .models import DevSmsMessage, Job, Notification
 
 
 @admin.register(Job)
@@ -24,3 +24,20 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["service", "template", "job", "api_key", "created_by"]
     readonly_fields = ["created_at", "updated_at", "sent_at"]
     show_full_result_count = False
+
+
+@admin.register(DevSmsMessage)
+class DevSmsMessageAdmin(admin.ModelAdmin):
+    # A record of what the dev provider "sent": read-only, so it stays a faithful log.
+    list_display = ["created_at", "to", "content", "reference"]
+    search_fields = ["=to", "=reference"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

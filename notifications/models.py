@@ -135,3 +135,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.notification_type} to {self.to} ({self.status})"
+
+
+class DevSmsMessage(models.Model):
+    """A text message the development SMS provider 'sent': read the security codes here."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    to = models.CharField(max_length=32)
+    content = models.TextField()
+    reference = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "dev SMS message"
+
+    def __str__(self):
+        return f"SMS to {self.to} at {self.created_at:%Y-%m-%d %H:%M:%S}"
