@@ -21,6 +21,12 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "email_verified_at", "password_changed_at", "created_at", "updated_at"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "name", "mobile_number", "usable_password", "password1", "password2"]}),
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "name", "mobile_number", "usable_password", "password1", "password2"],
+            },
+        ),
     ]
     filter_horizontal = []

@@ -5,7 +5,15 @@ from .models import DevSmsMessage, Job, Notification
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["original_file_name", "service", "template", "job_status", "notification_count", "scheduled_for", "created_at"]
+    list_display = [
+        "original_file_name",
+        "service",
+        "template",
+        "job_status",
+        "notification_count",
+        "scheduled_for",
+        "created_at",
+    ]
     list_filter = ["job_status", "created_at"]
     list_select_related = ["service", "template"]
     search_fields = ["original_file_name", "service__name", "=id"]

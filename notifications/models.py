@@ -86,9 +86,7 @@ class Notification(models.Model):
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="notifications")
     job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     job_row_number = models.PositiveIntegerField(null=True, blank=True)
-    api_key = models.ForeignKey(
-        ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
-    )
+    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications")
     key_type = models.CharField(max_length=8, choices=KeyType.choices, default=KeyType.NORMAL)
     notification_type = models.CharField(max_length=8, choices=NotificationType.choices)
     to = models.CharField(max_length=320)
@@ -109,9 +107,7 @@ class Notification(models.Model):
         indexes = [
             # history lists and the dashboard: one service, newest first
             models.Index(fields=["service", "-created_at"], name="notification_service_created"),
-            models.Index(
-                fields=["service", "notification_type", "-created_at"], name="notification_service_type"
-            ),
+            models.Index(fields=["service", "notification_type", "-created_at"], name="notification_service_type"),
             # nightly day windows, retention and the timeout sweep
             models.Index(fields=["created_at"], name="notification_created"),
             models.Index(fields=["status", "created_at"], name="notification_status_created"),

@@ -15,7 +15,14 @@ class ReadOnlyFactAdmin(admin.ModelAdmin):
 
 @admin.register(FactNotificationStatus)
 class FactNotificationStatusAdmin(ReadOnlyFactAdmin):
-    list_display = ["bst_date", "notification_type", "notification_status", "key_type", "notification_count", "service_id"]
+    list_display = [
+        "bst_date",
+        "notification_type",
+        "notification_status",
+        "key_type",
+        "notification_count",
+        "service_id",
+    ]
     list_filter = ["notification_type", "notification_status", "key_type"]
     search_fields = ["=service_id", "=template_id", "=job_id"]
     date_hierarchy = "bst_date"

@@ -40,7 +40,15 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(ServiceUser)
 class ServiceUserAdmin(admin.ModelAdmin):
-    list_display = ["user", "service", "manage_service", "view_activity", "send_messages", "manage_templates", "manage_api_keys"]
+    list_display = [
+        "user",
+        "service",
+        "manage_service",
+        "view_activity",
+        "send_messages",
+        "manage_templates",
+        "manage_api_keys",
+    ]
     list_select_related = ["user", "service"]
     list_filter = ["manage_service", "send_messages", "manage_api_keys"]
     search_fields = ["user__email", "user__name", "service__name"]

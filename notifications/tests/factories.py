@@ -53,9 +53,7 @@ class NotificationFactory(DjangoModelFactory):
         if kwargs.get("service") is None:
             kwargs["service"] = ServiceFactory()
         if template is None:
-            kwargs["template"] = TemplateFactory(
-                service=kwargs["service"], template_type=kwargs["notification_type"]
-            )
+            kwargs["template"] = TemplateFactory(service=kwargs["service"], template_type=kwargs["notification_type"])
         kwargs.setdefault("to", DEFAULT_RECIPIENTS[kwargs["notification_type"]])
         kwargs.setdefault("normalised_to", kwargs["to"])
         return kwargs
