@@ -11,6 +11,7 @@ PORT ?= 6012
 run: bootstrap
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver $(PORT)
 
 test: bootstrap
