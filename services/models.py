@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -185,3 +186,59 @@ class ApiKey(models.Model):
     @property
     def revoked(self):
         return self.expiry_date is not None
+
+
+INVITE_VALID_FOR = timedelta(days=2)
+
+
+class Invite(models.Model):
+    """An emailed invitation to join a service's team with chosen permissions."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField(max_length=320)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The link carries a random token; only its SHA-256 is stored, so a database
+    # read cannot be turned into working invitation links.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    manage_service = models.BooleanField(default=False)
+    view_activity = models.BooleanField(default=True)
+    send_messages = models.BooleanField(default=False)
+    manage_templates = models.BooleanField(default=False)
+    manage_api_keys = models.BooleanField(default=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["service", "status"], name="invite_service_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "accepted", "cancelled"]), name="invite_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.service}"
+
+    @property
+    def permissions(self):
+        return [name for name in PERMISSIONS if getattr(self, name)]
+
+    @property
+    def expires_at(self):
+        return self.created_at + INVITE_VALID_FOR
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at

@@ -3,7 +3,17 @@ from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from accounts.tests.factories import UserFactory
-from services.models import PERMISSIONS, ApiKey, KeyType, Organisation, Service, ServiceUser, Template, TemplateType
+from services.models import (
+    PERMISSIONS,
+    ApiKey,
+    Invite,
+    KeyType,
+    Organisation,
+    Service,
+    ServiceUser,
+    Template,
+    TemplateType,
+)
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -58,3 +68,14 @@ class ApiKeyFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Key {n}")
     key_type = KeyType.NORMAL
     secret_hash = factory.LazyFunction(lambda: make_password("not-a-real-secret"))
+
+
+class InviteFactory(DjangoModelFactory):
+    class Meta:
+        model = Invite
+
+    service = factory.SubFactory(ServiceFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.gov.uk")
+    invited_by = factory.SubFactory(UserFactory)
+    # Tests that follow the emailed link create invites through services.actions instead.
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")

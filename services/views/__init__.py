@@ -1,0 +1,1 @@
+"""Service pages: thin views that parse a form, check permission, call one action or query."""
