@@ -71,3 +71,28 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def platform_admin(self):
         return self.is_staff
+
+
+class VerifyCode(models.Model):
+    """A second-factor security code. Only a keyed hash of the code is stored."""
+
+    class CodeType(models.TextChoices):
+        SMS = "sms", "Text message"
+        EMAIL = "email", "Email"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verify_codes")
+    code_type = models.CharField(max_length=8, choices=CodeType.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"], name="verify_code_user_hash")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code_type__in=["sms", "email"]), name="verify_code_type_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.code_type} code for {self.user_id}"

@@ -42,6 +42,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "notify_admin.middleware.SecurityHeadersMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "notify_admin.urls"
@@ -123,7 +125,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/sign-in"
+# Registration may be limited to some email domains (and their subdomains); empty = any.
+REGISTRATION_EMAIL_DOMAINS = env.list("REGISTRATION_EMAIL_DOMAINS", default=[])
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import sign_in as sign_in_views
+
 from . import health
 
 admin.site.site_header = "Notify Admin — platform admin"
@@ -8,6 +10,8 @@ admin.site.site_title = "Notify Admin"
 
 urlpatterns = [
     path("_status", health.status, name="status"),
+    # Platform admins sign in through /sign-in too, so they pass the second factor.
+    path("admin/login/", sign_in_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("performance.urls")),
     path("", include("accounts.urls")),

@@ -1,0 +1,1 @@
+"""Account pages: registration, sign-in with a second factor, password reset, your account."""

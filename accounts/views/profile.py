@@ -1,0 +1,98 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from .. import actions
+from ..forms import AuthTypeForm, ChangeEmailForm, ChangeMobileNumberForm, ChangeNameForm, ChangePasswordForm
+from ..tokens import LinkExpired, LinkInvalid
+from ._common import render_check_email, render_link_problem, site_url
+
+
+@login_required
+def user_profile(request):
+    return render(request, "accounts/user_profile.html")
+
+
+def _profile_form_page(request, form, *, heading, submit="Save"):
+    return render(request, "accounts/profile_form.html", {"form": form, "heading": heading, "submit": submit})
+
+
+@login_required
+def change_name(request):
+    form = ChangeNameForm(request.POST or None, initial={"name": request.user.name})
+    if request.method == "POST" and form.is_valid():
+        actions.user_update(user=request.user, name=form.cleaned_data["name"])
+        messages.success(request, "Your name has been changed.")
+        return redirect("accounts:user_profile")
+    return _profile_form_page(request, form, heading="Change your name")
+
+
+@login_required
+def change_mobile_number(request):
+    form = ChangeMobileNumberForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        actions.user_update(user=request.user, mobile_number=form.cleaned_data["mobile_number"])
+        messages.success(request, "Your mobile number has been changed.")
+        return redirect("accounts:user_profile")
+    return _profile_form_page(request, form, heading="Change your mobile number")
+
+
+@login_required
+def change_auth_type(request):
+    form = AuthTypeForm(request.POST or None, user=request.user, initial={"auth_type": request.user.auth_type})
+    if request.method == "POST" and form.is_valid():
+        actions.user_update(user=request.user, auth_type=form.cleaned_data["auth_type"])
+        messages.success(request, "Your sign-in method has been changed.")
+        return redirect("accounts:user_profile")
+    return _profile_form_page(request, form, heading="How you sign in")
+
+
+@login_required
+def change_password(request):
+    form = ChangePasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        actions.user_change_password(user=request.user, password=form.cleaned_data["password"])
+        update_session_auth_hash(request, request.user)  # stay signed in on this device
+        messages.success(request, "Your password has been changed.")
+        return redirect("accounts:user_profile")
+    return _profile_form_page(request, form, heading="Change your password")
+
+
+@login_required
+def change_email(request):
+    form = ChangeEmailForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        actions.user_request_email_change(
+            user=request.user, new_email=form.cleaned_data["email"], site_url=site_url(request)
+        )
+        return render_check_email(
+            request,
+            heading="Check your email",
+            body=f"We have sent a link to {form.cleaned_data['email']}. Your email address will change "
+            "when you open it. The link works for 1 hour.",
+        )
+    return _profile_form_page(request, form, heading="Change your email address", submit="Send confirmation link")
+
+
+def confirm_email_change(request, token):
+    try:
+        actions.user_confirm_email_change(token=token)
+    except LinkExpired:
+        return render_link_problem(
+            request,
+            heading="The link has expired",
+            body="Links to confirm a new email address work for 1 hour. Change your email address again "
+            "to get a new link.",
+        )
+    except LinkInvalid:
+        return render_link_problem(
+            request,
+            heading="This link does not work",
+            body="It may be incomplete, or your email address has changed since it was sent.",
+            status=404,
+        )
+    except actions.EmailChangeFailed as error:
+        return render_link_problem(request, heading="Your email address has not changed", body=str(error))
+    messages.success(request, "Your email address has been changed.")
+    return redirect("accounts:user_profile" if request.user.is_authenticated else "accounts:sign_in")
