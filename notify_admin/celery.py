@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notify_admin.settings")
 
@@ -10,6 +11,25 @@ app = Celery("notify_admin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# The nightly jobs run on London time (CELERY_TIMEZONE); their entries are added with
-# the jobs themselves.
-app.conf.beat_schedule = {}
+# The night, on London time (CELERY_TIMEZONE), in Notify's order: time out stuck messages
+# before the status facts count them, build status facts, then processing time, and only
+# then let retention delete the notifications the facts now stand for. None runs between
+# 01:00 and 02:00, the hour that is skipped in March and happens twice in October.
+app.conf.beat_schedule = {
+    "timeout-sending-notifications": {
+        "task": "notifications.tasks.timeout_notifications",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "create-nightly-notification-status": {
+        "task": "performance.tasks.create_nightly_notification_status",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "save-daily-notification-processing-time": {
+        "task": "performance.tasks.save_daily_notification_processing_time",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "delete-notifications-older-than-retention": {
+        "task": "notifications.tasks.delete_notifications_older_than_retention",
+        "schedule": crontab(hour=3, minute=0),
+    },
+}
