@@ -350,3 +350,10 @@ def test_admin_login_refuses_a_signed_in_non_admin_without_looping(client):
     client.force_login(UserFactory())
 
     assert client.get("/admin/login/?next=/admin/").status_code == 403
+
+
+def test_an_empty_sign_in_form_says_what_is_missing(client):
+    response = client.post("/sign-in", {})
+
+    assert "Enter your email address" in page_text(response)
+    assert "Enter your password" in page_text(response)

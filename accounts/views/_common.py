@@ -17,3 +17,8 @@ def render_link_problem(request, *, heading, body, resend_url=None, status=200):
         {"heading": heading, "body": body, "resend_url": resend_url},
         status=status,
     )
+
+
+def posted(request):
+    """Form data for a POST (even an empty one, which must still show "required" errors)."""
+    return request.POST if request.method == "POST" else None

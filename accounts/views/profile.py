@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from .. import actions
 from ..forms import AuthTypeForm, ChangeEmailForm, ChangeMobileNumberForm, ChangeNameForm, ChangePasswordForm
 from ..tokens import LinkExpired, LinkInvalid
-from ._common import render_check_email, render_link_problem, site_url
+from ._common import posted, render_check_email, render_link_problem, site_url
 
 
 @login_required
@@ -20,7 +20,7 @@ def _profile_form_page(request, form, *, heading, submit="Save"):
 
 @login_required
 def change_name(request):
-    form = ChangeNameForm(request.POST or None, initial={"name": request.user.name})
+    form = ChangeNameForm(posted(request), initial={"name": request.user.name})
     if request.method == "POST" and form.is_valid():
         actions.user_update(user=request.user, name=form.cleaned_data["name"])
         messages.success(request, "Your name has been changed.")
@@ -30,7 +30,7 @@ def change_name(request):
 
 @login_required
 def change_mobile_number(request):
-    form = ChangeMobileNumberForm(request.POST or None, user=request.user)
+    form = ChangeMobileNumberForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         actions.user_update(user=request.user, mobile_number=form.cleaned_data["mobile_number"])
         messages.success(request, "Your mobile number has been changed.")
@@ -40,7 +40,7 @@ def change_mobile_number(request):
 
 @login_required
 def change_auth_type(request):
-    form = AuthTypeForm(request.POST or None, user=request.user, initial={"auth_type": request.user.auth_type})
+    form = AuthTypeForm(posted(request), user=request.user, initial={"auth_type": request.user.auth_type})
     if request.method == "POST" and form.is_valid():
         actions.user_update(user=request.user, auth_type=form.cleaned_data["auth_type"])
         messages.success(request, "Your sign-in method has been changed.")
@@ -50,7 +50,7 @@ def change_auth_type(request):
 
 @login_required
 def change_password(request):
-    form = ChangePasswordForm(request.POST or None, user=request.user)
+    form = ChangePasswordForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         actions.user_change_password(user=request.user, password=form.cleaned_data["password"])
         update_session_auth_hash(request, request.user)  # stay signed in on this device
@@ -61,7 +61,7 @@ def change_password(request):
 
 @login_required
 def change_email(request):
-    form = ChangeEmailForm(request.POST or None, user=request.user)
+    form = ChangeEmailForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         actions.user_request_email_change(
             user=request.user, new_email=form.cleaned_data["email"], site_url=site_url(request)

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from .. import actions
 from ..forms import RegisterForm
 from ..tokens import LinkExpired, LinkInvalid
-from ._common import render_check_email, render_link_problem, site_url
+from ._common import posted, render_check_email, render_link_problem, site_url
 
 
 def home(request):
@@ -18,7 +18,7 @@ def home(request):
 def register(request):
     if request.user.is_authenticated:
         return redirect("/your-services")
-    form = RegisterForm(request.POST or None)
+    form = RegisterForm(posted(request))
     if request.method == "POST" and form.is_valid():
         actions.user_register(**form.cleaned_data, site_url=site_url(request))
         return render_check_email(

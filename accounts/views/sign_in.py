@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from .. import actions, queries, rules
 from ..forms import CodeForm, ForgotPasswordForm, SetPasswordForm, SignInForm
 from ..middleware import start_session_clock
-from ._common import render_check_email, render_link_problem, site_url
+from ._common import posted, render_check_email, render_link_problem, site_url
 
 # Between a right password and a right code the session holds only who is signing in.
 PENDING_USER = "sign_in_pending_user"
@@ -52,7 +52,7 @@ def _complete_sign_in(request, user):
 def sign_in(request):
     if request.user.is_authenticated:
         return redirect(_safe_next(request, request.GET.get("next")))
-    form = SignInForm(request.POST or None)
+    form = SignInForm(posted(request))
     if request.method == "POST" and form.is_valid():
         check = actions.sign_in_check_password(**form.cleaned_data)
         if check.user is None:
@@ -83,7 +83,7 @@ def two_factor(request):
     if user is None:
         messages.info(request, "Sign in again to get a security code.")
         return redirect("accounts:sign_in")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             actions.verify_code_check(user=user, code=form.cleaned_data["code"])
@@ -144,7 +144,7 @@ def sign_out(request):
 
 
 def forgot_password(request):
-    form = ForgotPasswordForm(request.POST or None)
+    form = ForgotPasswordForm(posted(request))
     if request.method == "POST" and form.is_valid():
         actions.password_reset_request(email=form.cleaned_data["email"], site_url=site_url(request))
         return render_check_email(
@@ -165,7 +165,7 @@ def new_password(request, uidb64, token):
             body="Ask for a new link to reset your password.",
             status=404,
         )
-    form = SetPasswordForm(request.POST or None, user=user)
+    form = SetPasswordForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         actions.password_reset_complete(user=user, password=form.cleaned_data["password"])
         messages.success(request, "Your password has been changed. Sign in with your new password.")
