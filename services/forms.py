@@ -38,7 +38,7 @@ class NameField(forms.CharField):
         super().__init__(
             max_length=max_length,
             error_messages={
-                "required": f"Enter a {thing.lower()}",
+                "required": f"Enter {'an' if thing[0] in 'AEIOU' else 'a'} {thing.lower()}",
                 "max_length": _max_length_message(thing, max_length),
             },
             **kwargs,

@@ -7,6 +7,7 @@ from .. import actions, queries
 from ..forms import ApiKeyForm, ConfirmForm
 from ..models import ApiKey
 from ..permissions import service_permission_required
+from ._common import posted as _posted
 
 
 @service_permission_required("manage_api_keys")
@@ -22,7 +23,7 @@ def api_keys(request, service_id):
 @require_http_methods(["GET", "POST"])
 def create_api_key(request, service_id):
     service = request.service
-    form = ApiKeyForm(request.POST or None, service=service, initial={"key_type": "team" if service.restricted else ""})
+    form = ApiKeyForm(_posted(request), service=service, initial={"key_type": "team" if service.restricted else ""})
     if form.is_valid():
         try:
             key, secret = actions.api_key_create(
@@ -52,7 +53,7 @@ def revoke_api_key(request, service_id, key_id):
     key = get_object_or_404(
         ApiKey.objects.defer("secret_hash"), pk=key_id, service=request.service, expiry_date__isnull=True
     )
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if form.is_valid():
         actions.api_key_revoke(key=key)
         messages.success(request, f"‘{key.name}’ was revoked")

@@ -6,6 +6,7 @@ from .. import actions, queries
 from ..forms import OrganisationForm
 from ..models import Organisation
 from ..permissions import platform_admin_only
+from ._common import posted as _posted
 
 
 @platform_admin_only
@@ -18,7 +19,7 @@ def organisations(request):
 @platform_admin_only
 @require_http_methods(["GET", "POST"])
 def add_organisation(request):
-    form = OrganisationForm(request.POST or None)
+    form = OrganisationForm(_posted(request))
     if form.is_valid():
         try:
             organisation = actions.organisation_create(name=form.cleaned_data["name"])

@@ -13,6 +13,7 @@ from ..forms import (
     SmsSenderForm,
 )
 from ..permissions import platform_admin_required, service_permission_required
+from ._common import posted as _posted
 
 
 @login_required
@@ -23,7 +24,7 @@ def your_services(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_service(request):
-    form = ServiceNameForm(request.POST or None)
+    form = ServiceNameForm(_posted(request))
     if form.is_valid():
         try:
             service = actions.service_create(user=request.user, name=form.cleaned_data["name"])
@@ -60,7 +61,7 @@ def change_setting(request, service_id, setting):
     service = request.service
     form_class, field, title = SETTINGS[setting]
     kwargs = {"service": service} if form_class is ServiceNameForm else {}
-    form = form_class(request.POST or None, initial={field: getattr(service, field)}, **kwargs)
+    form = form_class(_posted(request), initial={field: getattr(service, field)}, **kwargs)
     if form.is_valid():
         try:
             actions.service_update(service=service, **{field: form.cleaned_data[field]})
@@ -76,7 +77,7 @@ def change_setting(request, service_id, setting):
 @require_http_methods(["GET", "POST"])
 def request_to_go_live(request, service_id):
     service = request.service
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if service.restricted and form.is_valid():
         actions.service_request_go_live(service=service, user=request.user)
         messages.success(request, "Thanks for your request to go live. We’ll get back to you within one working day.")
@@ -88,7 +89,7 @@ def request_to_go_live(request, service_id):
 @require_http_methods(["GET", "POST"])
 def switch_live(request, service_id):
     service = request.service
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if service.restricted and service.active and form.is_valid():
         actions.service_make_live(service=service)
         messages.success(request, f"{service.name} is now live")
@@ -100,7 +101,7 @@ def switch_live(request, service_id):
 @require_http_methods(["GET", "POST"])
 def archive_service(request, service_id):
     service = request.service
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if service.active and form.is_valid():
         original_name = service.name
         actions.service_archive(service=service)
@@ -113,7 +114,7 @@ def archive_service(request, service_id):
 @require_http_methods(["GET", "POST"])
 def service_organisation(request, service_id):
     service = request.service
-    form = ServiceOrganisationForm(request.POST or None, initial={"organisation": service.organisation_id})
+    form = ServiceOrganisationForm(_posted(request), initial={"organisation": service.organisation_id})
     if form.is_valid():
         actions.service_set_organisation(service=service, organisation=form.cleaned_data["organisation"])
         messages.success(request, "Your changes have been saved")

@@ -9,6 +9,7 @@ from .. import actions, queries
 from ..forms import ConfirmForm, InviteForm, PermissionsForm
 from ..models import Invite, ServiceUser
 from ..permissions import service_permission_required
+from ._common import posted as _posted
 
 
 @service_permission_required()
@@ -26,7 +27,7 @@ def team_members(request, service_id):
 @require_http_methods(["GET", "POST"])
 def invite_user(request, service_id):
     service = request.service
-    form = InviteForm(request.POST or None, service=service, initial={"permissions": ["view_activity"]})
+    form = InviteForm(_posted(request), service=service, initial={"permissions": ["view_activity"]})
     if form.is_valid():
         invite = actions.invite_create(
             service=service,
@@ -49,7 +50,7 @@ def _membership(service, user_id):
 def edit_member(request, service_id, user_id):
     service = request.service
     membership = _membership(service, user_id)
-    form = PermissionsForm(request.POST or None, initial={"permissions": membership.permissions})
+    form = PermissionsForm(_posted(request), initial={"permissions": membership.permissions})
     if form.is_valid():
         try:
             actions.service_user_set_permissions(membership=membership, permissions=form.cleaned_data["permissions"])
@@ -68,7 +69,7 @@ def edit_member(request, service_id, user_id):
 def remove_member(request, service_id, user_id):
     service = request.service
     membership = _membership(service, user_id)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if form.is_valid():
         try:
             actions.service_user_remove(membership=membership)
@@ -89,7 +90,7 @@ def remove_member(request, service_id, user_id):
 def cancel_invite(request, service_id, invite_id):
     service = request.service
     invite = get_object_or_404(Invite, pk=invite_id, service=service, status=Invite.Status.PENDING)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if form.is_valid():
         actions.invite_cancel(invite=invite)
         messages.success(request, f"Invitation to {invite.email} cancelled")
@@ -114,7 +115,7 @@ def accept_invite(request, token):
         has_account = get_user_model().objects.filter(email__iexact=invite.email).exists()
         target = "/sign-in" if has_account else "/register"
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if form.is_valid():
         try:
             actions.invite_accept(invite=invite, user=request.user)

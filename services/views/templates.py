@@ -9,6 +9,7 @@ from ..models import TemplateType
 from ..permissions import service_permission_required
 from ..templating import SMS_CHAR_COUNT_LIMIT, placeholders, sms_character_count, sms_fragment_count
 from ..templating import render as render_template_content
+from ._common import posted as _posted
 
 TYPE_NAMES = {TemplateType.EMAIL: "email", TemplateType.SMS: "text message"}
 
@@ -52,7 +53,7 @@ def _fields(form):
 @service_permission_required("manage_templates")
 @require_http_methods(["GET", "POST"])
 def add_template(request, service_id, template_type):
-    form = TemplateForm(request.POST or None, template_type=template_type)
+    form = TemplateForm(_posted(request), template_type=template_type)
     if form.is_valid():
         template = actions.template_create(
             service=request.service, user=request.user, template_type=template_type, **_fields(form)
@@ -77,7 +78,7 @@ def template_detail(request, service_id, template_id):
 def edit_template(request, service_id, template_id):
     template = queries.service_template(service=request.service, template_id=template_id)
     initial = {"name": template.name, "subject": template.subject, "content": template.content}
-    form = TemplateForm(request.POST or None, initial=initial, template_type=template.template_type)
+    form = TemplateForm(_posted(request), initial=initial, template_type=template.template_type)
     if form.is_valid():
         actions.template_update(template=template, **_fields(form))
         messages.success(request, f"Template ‘{template.name}’ saved")
@@ -90,7 +91,7 @@ def edit_template(request, service_id, template_id):
 def copy_template(request, service_id, template_id):
     original = queries.service_template(service=request.service, template_id=template_id)
     initial = {"name": f"{original.name} (copy)"[:255], "subject": original.subject, "content": original.content}
-    form = TemplateForm(request.POST or None, initial=initial, template_type=original.template_type)
+    form = TemplateForm(_posted(request), initial=initial, template_type=original.template_type)
     if form.is_valid():
         template = actions.template_create(
             service=request.service, user=request.user, template_type=original.template_type, **_fields(form)
@@ -104,7 +105,7 @@ def copy_template(request, service_id, template_id):
 @require_http_methods(["GET", "POST"])
 def archive_template(request, service_id, template_id):
     template = queries.service_template(service=request.service, template_id=template_id)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if form.is_valid():
         actions.template_archive(template=template)
         messages.success(request, f"Template ‘{template.name}’ deleted")
