@@ -82,13 +82,15 @@ class Spreadsheet:
     def data_rows(self) -> Iterator[tuple[int, list[str]]]:
         """``(row number in the spreadsheet, cells)`` for each non-blank row after the header.
 
-        Cells are clean text, at most one per header column (cells beyond the header
-        have no column to belong to); a short row is not padded.
+        Cells are clean text, exactly one per header column: cells beyond the header
+        have no column to belong to, and a short row is padded with empty cells.
         """
         width = len(self.header)
         while (raw := self._next_row()) is not None:
             cells = [cell_text(value) for value in raw[:width]]
             if any(cells):
+                if len(cells) < width:
+                    cells.extend([""] * (width - len(cells)))
                 yield self._row_number, cells
 
     def _read_header(self) -> list[str]:
