@@ -281,6 +281,8 @@ def api_key_combined(*, key, secret) -> str:
 
 def api_key_create(*, service, user, name, key_type) -> tuple[ApiKey, str]:
     """Create a key; return it with its combined secret, which is never available again."""
+    if not service.active:
+        raise ServiceError("This service has been archived – it cannot have new API keys")
     if key_type == KeyType.NORMAL and service.restricted:
         raise ServiceError("You cannot create a live key while your service is in trial mode")
     secret = str(uuid.uuid4())

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import ApiKey, Organisation, Service, ServiceUser, Template
+from .models import ApiKey, Invite, Organisation, Service, ServiceUser, Template
 
 TIMESTAMPS = ["created_at", "updated_at"]
 
@@ -75,6 +75,21 @@ class ApiKeyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["service", "created_by"]
     # The secret's hash is never shown, and keys are created through the service pages.
     exclude = ["secret_hash"]
+    readonly_fields = TIMESTAMPS
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    list_display = ["email", "service", "status", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["status"]
+    list_select_related = ["service", "invited_by"]
+    search_fields = ["email", "service__name"]
+    autocomplete_fields = ["service", "invited_by", "accepted_by"]
+    # Invites are sent from the team page, which emails the link; the token exists only there.
+    exclude = ["token_hash"]
     readonly_fields = TIMESTAMPS
 
     def has_add_permission(self, request):

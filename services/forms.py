@@ -133,6 +133,11 @@ class InviteForm(PermissionsForm):
         self.service = service
         super().__init__(*args, **kwargs)
 
+    def clean(self):
+        if not self.service.active:
+            raise ValidationError("This service has been archived – nobody can join it")
+        return super().clean()
+
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if self.service.team.filter(user__email__iexact=email).exists():

@@ -166,3 +166,14 @@ def test_platform_admin_can_see_but_not_create_keys_for_a_service_they_are_not_i
     response = client.post(reverse("services:create_api_key", args=[service.pk]), {"name": "x", "key_type": "test"})
     assert response.status_code == 403
     assert list(ApiKey.objects.values_list("name", flat=True)) == ["existing"]
+
+
+def test_archived_service_cannot_get_new_keys(client):
+    member = ServiceUserFactory(manage_api_keys=True, service=ServiceFactory(live=True, active=False))
+    client.force_login(member.user)
+    response = client.post(
+        reverse("services:create_api_key", args=[member.service_id]), {"name": "k", "key_type": "test"}
+    )
+    assert response.status_code == 200
+    assert "This service has been archived – it cannot have new API keys" in response.content.decode()
+    assert not ApiKey.objects.exists()

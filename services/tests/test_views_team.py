@@ -332,3 +332,13 @@ def test_invite_to_an_archived_service_is_refused(client):
     response = client.post(_invite_link(mail.outbox[0]))
     assert response.status_code == 410
     assert ServiceUser.objects.filter(service=manager.service).count() == 1
+
+
+def test_archived_service_cannot_invite(client):
+    manager = ServiceUserFactory(all_permissions=True, service=ServiceFactory(active=False))
+    client.force_login(manager.user)
+    response = client.post(reverse("services:invite_user", args=[manager.service_id]), {"email": "a@example.gov.uk"})
+    assert response.status_code == 200
+    assert "This service has been archived – nobody can join it" in response.content.decode()
+    assert not Invite.objects.exists()
+    assert mail.outbox == []
