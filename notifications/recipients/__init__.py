@@ -8,6 +8,7 @@
 Pure Python: no database, fast enough for 100,000 rows in a request.
 """
 
+from .columns import column_key
 from .email import INVALID_EMAIL_MESSAGE, email_key, validate_email_address
 from .errors import InvalidRecipientError, SpreadsheetError
 from .messages import CheckError
@@ -19,7 +20,6 @@ from .recipient_csv import (
     RecipientCSV,
     Row,
     SendableRow,
-    column_key,
 )
 from .spreadsheet import (
     ALLOWED_EXTENSIONS,

@@ -9,18 +9,13 @@ file or its columns, then problems in rows, then what the service may not send.
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from services.templating import (
-    PLACEHOLDER_RE,
-    SMS_CHAR_COUNT_LIMIT,
-    normalise_key,
-    placeholders,
-    render,
-    sms_character_count,
-)
+from services.templating import placeholders
 
 from . import messages
+from .columns import Columns
 from .email import email_key, validate_email_address
 from .errors import InvalidRecipientError, SpreadsheetError
+from .message_checks import MessageChecker
 from .phone import validate_phone_number
 from .spreadsheet import MAX_ROWS_READ, Spreadsheet
 
@@ -28,11 +23,6 @@ MAX_SENDABLE_ROWS = 100_000
 MAX_DISPLAYED_ROWS = 50
 
 RECIPIENT_COLUMNS = messages.RECIPIENT_LABELS
-
-
-def column_key(name: str) -> str:
-    """Headers and placeholders match ignoring case, white space, ``_`` and ``-``."""
-    return normalise_key("".join(name.split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,85 +50,6 @@ class SendableRow:
     to: str  # the recipient as written in the file, cleaned of invisible characters
     recipient: str  # normalised: what to send to and compare with
     personalisation: dict[str, str]  # keyed by placeholder name as written in the template
-
-
-class Columns:
-    """Which of a file's columns hold the recipient and each placeholder."""
-
-    def __init__(self, headers: Sequence[str], template_type: str, placeholder_names: Sequence[str]):
-        self.headers = list(headers)
-        self.recipient_label = RECIPIENT_COLUMNS[template_type]
-        keys = [column_key(header) for header in self.headers]
-        first_position = {}
-        for position, key in enumerate(keys):
-            first_position.setdefault(key, position)
-
-        recipient_key = column_key(self.recipient_label)
-        recipient_positions = [position for position, key in enumerate(keys) if key == recipient_key]
-        self.recipient_index = recipient_positions[0] if recipient_positions else None
-        self.duplicate_recipient_headers = (
-            [self.headers[position] for position in recipient_positions] if len(recipient_positions) > 1 else []
-        )
-
-        self.placeholder_names = [name for name in placeholder_names if column_key(name) in first_position]
-        self.placeholder_indices = [first_position[column_key(name)] for name in self.placeholder_names]
-        self.missing_placeholders = [name for name in placeholder_names if column_key(name) not in first_position]
-        self.used_indices = frozenset(self.placeholder_indices) | (
-            {self.recipient_index} if self.recipient_index is not None else set()
-        )
-
-    @property
-    def missing_headers(self) -> list[str]:
-        """Every required column the file lacks, the recipient column first."""
-        missing = [] if self.recipient_index is not None else [self.recipient_label]
-        recipient_key = column_key(self.recipient_label)
-        return missing + [name for name in self.missing_placeholders if column_key(name) != recipient_key]
-
-
-class MessageChecker:
-    """Whether each row's personalised message can be sent: not too long, not empty.
-
-    Rendering 100,000 messages to count their characters is the slow part of checking a
-    file, so a cheap upper bound comes first: a character counts at most twice (a GSM
-    extension character), so a message whose text is at most half the limit is fine
-    without being rendered.
-    """
-
-    def __init__(self, template_type: str, content: str, placeholder_names: Sequence[str]):
-        self._is_sms = template_type == "sms"
-        self._content = content or ""
-        self._names = list(placeholder_names)
-        position = {column_key(name): index for index, name in enumerate(self._names)}
-        static_text = PLACEHOLDER_RE.sub("", self._content)
-        self._can_be_empty = not static_text.strip()
-        self._fixed_length = len(static_text)
-        self._value_positions = []  # one per placeholder in the body, repeats included
-        for match in PLACEHOLDER_RE.finditer(self._content):
-            name, separator, conditional_text = match.group(1).partition("??")
-            if separator:
-                self._fixed_length += len(conditional_text)
-            elif column_key(name) in position:
-                self._value_positions.append(position[column_key(name)])
-            else:
-                self._fixed_length += len(match.group(0))  # left as written when unfilled
-
-    def check(self, values: Sequence[str]) -> str | None:
-        rendered = None
-        if self._is_sms:
-            longest = self._fixed_length + sum(len(values[index]) for index in self._value_positions)
-            if 2 * longest > SMS_CHAR_COUNT_LIMIT:
-                rendered = self._render(values)
-                count = sms_character_count(rendered)
-                if count > SMS_CHAR_COUNT_LIMIT:
-                    return messages.message_too_long(count, SMS_CHAR_COUNT_LIMIT)
-        if self._can_be_empty:
-            rendered = rendered if rendered is not None else self._render(values)
-            if not rendered.strip():
-                return messages.MESSAGE_EMPTY
-        return None
-
-    def _render(self, values: Sequence[str]) -> str:
-        return render(self._content, dict(zip(self._names, values, strict=True)), escape=False)
 
 
 class RecipientCSV:
@@ -180,7 +91,7 @@ class RecipientCSV:
         self.filename = filename or getattr(sheet, "filename", "") or "your file"
         self.columns = Columns(sheet.header if sheet else [], template_type, self.placeholders)
         self._checker = MessageChecker(template_type, content, self.columns.placeholder_names)
-        self._reset_counts()
+        self._start_counts()
         if sheet is not None:
             self._read(sheet)
 
@@ -206,7 +117,7 @@ class RecipientCSV:
             self.file_error = error.message
             return None
 
-    def _reset_counts(self):
+    def _start_counts(self):
         self.row_count = 0
         self.more_rows_than_read = False
         self.bad_recipient_rows = 0
@@ -233,34 +144,16 @@ class RecipientCSV:
             self._sendable = []  # nothing will be sent from this file: free the memory
 
     def _check_row(self, row_number: int, cells: list[str]):
-        columns = self.columns
-        width = len(cells)
+        # Cells are padded to the header's width by the Spreadsheet.
         errors = {}
-        recipient = to = None
-        if columns.recipient_index is not None:
-            to = cells[columns.recipient_index] if columns.recipient_index < width else ""
-            if not to:
-                errors[columns.recipient_index] = messages.MISSING
-            else:
-                try:
-                    recipient = self._validate(to)
-                except InvalidRecipientError as error:
-                    errors[columns.recipient_index] = error.message
-                    self.bad_recipient_rows += 1
-        values = tuple(cells[index] if index < width else "" for index in columns.placeholder_indices)
-        for index, value in zip(columns.placeholder_indices, values, strict=True):
+        to, recipient = self._check_recipient(cells, errors)
+        values = tuple(cells[index] for index in self.columns.placeholder_indices)
+        for index, value in zip(self.columns.placeholder_indices, values, strict=True):
             if not value:
                 errors[index] = messages.MISSING
         missing = messages.MISSING in errors.values()
-        self.missing_data_rows += missing
         message_error = None if missing else self._checker.check(values)
-        if message_error == messages.MESSAGE_EMPTY:
-            self.empty_message_rows += 1
-        elif message_error:
-            self.too_long_rows += 1
-
-        if recipient is not None and self._allowed is not None and self._key(recipient) not in self._allowed:
-            self.not_allowed_rows += 1
+        self._count(missing, message_error, recipient)
         has_errors = bool(errors) or message_error is not None
         self.rows_with_errors += has_errors
         if not self.rows_with_errors and self.row_count <= MAX_SENDABLE_ROWS:
@@ -269,6 +162,31 @@ class RecipientCSV:
             self.initial_rows.append(self._display_row(row_number, cells, errors, message_error))
         if has_errors and len(self.initial_rows_with_errors) < MAX_DISPLAYED_ROWS:
             self.initial_rows_with_errors.append(self._display_row(row_number, cells, errors, message_error))
+
+    def _check_recipient(self, cells, errors) -> tuple[str | None, str | None]:
+        """``(recipient as written, normalised recipient)``, noting any error in ``errors``."""
+        index = self.columns.recipient_index
+        if index is None:
+            return None, None
+        to = cells[index]
+        if not to:
+            errors[index] = messages.MISSING
+            return to, None
+        try:
+            return to, self._validate(to)
+        except InvalidRecipientError as error:
+            errors[index] = error.message
+            self.bad_recipient_rows += 1
+            return to, None
+
+    def _count(self, missing: bool, message_error: str | None, recipient: str | None):
+        self.missing_data_rows += missing
+        if message_error == messages.MESSAGE_EMPTY:
+            self.empty_message_rows += 1
+        elif message_error:
+            self.too_long_rows += 1
+        if recipient is not None and self._allowed is not None and self._key(recipient) not in self._allowed:
+            self.not_allowed_rows += 1
 
     def _validate(self, value: str) -> str:
         if self.template_type == "email":
@@ -291,12 +209,11 @@ class RecipientCSV:
         return frozenset(keys)
 
     def _display_row(self, row_number, cells, errors, message_error) -> Row:
-        width = len(cells)
         used = self.columns.used_indices
         return Row(
             row_number,
             tuple(
-                Cell(header, cells[index] if index < width else "", errors.get(index), index not in used)
+                Cell(header, cells[index], errors.get(index), index not in used)
                 for index, header in enumerate(self.columns.headers)
             ),
             message_error,
