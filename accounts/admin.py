@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import User
+from .models import User, VerifyCode
 
 
 @admin.register(User)
@@ -30,3 +30,20 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
     filter_horizontal = []
+
+
+@admin.register(VerifyCode)
+class VerifyCodeAdmin(admin.ModelAdmin):
+    # For support: see whether codes were sent, used or left to expire. The hash stays hidden.
+    list_display = ["user", "code_type", "created_at", "expires_at", "used_at"]
+    list_filter = ["code_type"]
+    list_select_related = ["user"]
+    search_fields = ["=user__email"]
+    fields = ["user", "code_type", "created_at", "expires_at", "used_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

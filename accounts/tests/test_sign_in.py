@@ -357,3 +357,17 @@ def test_an_empty_sign_in_form_says_what_is_missing(client):
 
     assert "Enter your email address" in page_text(response)
     assert "Enter your password" in page_text(response)
+
+
+def test_signing_in_with_5_live_codes_says_so_and_accepts_a_live_one(client, enter_password, user):
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(5):
+            actions.verify_code_send(user=user, site_url="http://testserver/")
+        live_code = code_in_sms()
+
+        response = enter_password(user.email, TEST_PASSWORD)
+        page = client.get(response["Location"])
+
+        assert "You have asked for too many security codes" in page_text(page)
+        assert VerifyCode.objects.count() == 5
+        assert client.post("/sign-in/code", {"code": live_code})["Location"] == "/your-services"
