@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from services.templating import normalise_key
+from services.templating import normalise_key, placeholders
 
 from .messages import RECIPIENT_LABELS
 
@@ -43,3 +43,13 @@ class Columns:
         missing = [] if self.recipient_index is not None else [self.recipient_label]
         recipient_key = column_key(self.recipient_label)
         return missing + [name for name in self.missing_placeholders if column_key(name) != recipient_key]
+
+
+EXAMPLE_RECIPIENTS = {"email": "test@example.com", "sms": "07700 900321"}
+
+
+def example_rows(template_type: str, content: str, subject: str = "") -> list[list[str]]:
+    """The header and one example row of a file that would fit this template."""
+    label = RECIPIENT_LABELS[template_type]
+    names = [name for name in placeholders(f"{subject} {content}") if column_key(name) != column_key(label)]
+    return [[label, *names], [EXAMPLE_RECIPIENTS[template_type], *(["example"] * len(names))]]

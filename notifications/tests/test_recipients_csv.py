@@ -8,6 +8,7 @@ from notifications.recipients import (
     Row,
     SendableRow,
     Spreadsheet,
+    example_rows,
 )
 from notifications.tests.recipients_files import FILES, PNG_BYTES, csv_bytes, ods_bytes, xlsx_bytes
 
@@ -524,3 +525,21 @@ def test_a_file_that_breaks_while_rows_are_read_reports_it_after_the_rows_read()
 def test_a_template_type_without_a_recipient_column_is_a_programming_error():
     with pytest.raises(ValueError, match="Cannot send 'letter' messages from a spreadsheet"):
         RecipientCSV([], template_type="letter", content="")
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        (
+            {"template_type": "sms", "content": "Hi ((name)), ((Phone_Number)) ((day??soon))"},
+            [["phone number", "name", "day"], ["07700 900321", "example", "example"]],
+        ),
+        (
+            {"template_type": "email", "subject": "((ref))", "content": "Hello"},
+            [["email address", "ref"], ["test@example.com", "example"]],
+        ),
+    ],
+)
+def test_the_example_file_for_a_template_has_its_columns_and_passes_the_checks(template, expected):
+    assert example_rows(**template) == expected
+    assert RecipientCSV(expected, **template).errors == []
