@@ -169,16 +169,28 @@ def _new_code() -> str:
     return "".join(digits)
 
 
-def _code_hash(user, code) -> str:
+def _code_hash(user, code, purpose) -> str:
     # Keyed with SECRET_KEY: a copy of the table alone does not reveal the 5-digit codes,
     # and lookup is a plain equality match (a slow password hash per code is not needed
     # for a secret that lives 30 minutes and locks the account after 10 guesses).
-    return salted_hmac("accounts.VerifyCode", f"{user.pk}:{code}", algorithm="sha256").hexdigest()
+    # The purpose is part of the hash so a sign-in code cannot confirm a new mobile number.
+    return salted_hmac("accounts.VerifyCode", f"{user.pk}:{purpose}:{code}", algorithm="sha256").hexdigest()
 
 
-def verify_code_send(*, user, site_url) -> VerifyCode:
-    """Create a code and send it by the user's second factor. Raises TooManyCodes."""
-    by_sms = user.auth_type == User.AuthType.SMS and bool(user.mobile_number)
+SIGN_IN = "sign-in"
+
+
+def _confirm_mobile(number):
+    return f"confirm-mobile:{number}"
+
+
+def verify_code_send(*, user, site_url, new_mobile_number=None) -> VerifyCode:
+    """Create a code and send it by the user's second factor. Raises TooManyCodes.
+
+    With `new_mobile_number` the code goes to that number instead, and only confirms it.
+    """
+    by_sms = new_mobile_number is not None or (user.auth_type == User.AuthType.SMS and bool(user.mobile_number))
+    purpose = SIGN_IN if new_mobile_number is None else _confirm_mobile(new_mobile_number)
     code = _new_code()
     now = timezone.now()
     with transaction.atomic():
@@ -190,13 +202,13 @@ def verify_code_send(*, user, site_url) -> VerifyCode:
         verify_code = VerifyCode.objects.create(
             user=user,
             code_type=VerifyCode.CodeType.SMS if by_sms else VerifyCode.CodeType.EMAIL,
-            code_hash=_code_hash(user, code),
+            code_hash=_code_hash(user, code, purpose),
             created_at=now,
             expires_at=now + rules.CODE_LIFETIME,
         )
     if by_sms:
         get_sms_provider().send_sms(
-            to=sms_destination(user.mobile_number),
+            to=sms_destination(new_mobile_number or user.mobile_number),
             content=f"{code} is your Notify Admin security code",
             reference=f"verify-code-{verify_code.pk}",
         )
@@ -210,16 +222,24 @@ def verify_code_send(*, user, site_url) -> VerifyCode:
     return verify_code
 
 
-def verify_code_check(*, user, code) -> None:
-    """The second factor. Uses the code up and clears failures, or raises CodeRejected."""
+def verify_code_check(*, user, code, new_mobile_number=None) -> None:
+    """The second factor. Uses the code up and clears failures, or raises CodeRejected.
+
+    With `new_mobile_number`, checks a code sent to confirm that number.
+    """
+    purpose = SIGN_IN if new_mobile_number is None else _confirm_mobile(new_mobile_number)
     now = timezone.now()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if queries.user_is_locked(user):
             raise CodeRejected(rules.ACCOUNT_LOCKED_AT_CODE, locked=True)
-        match = VerifyCode.objects.filter(user=user, code_hash=_code_hash(user, code)).order_by("-created_at").first()
+        match = (
+            VerifyCode.objects.filter(user=user, code_hash=_code_hash(user, code, purpose))
+            .order_by("-created_at")
+            .first()
+        )
         if match is not None and match.used_at is None and match.expires_at > now:
-            # One successful sign-in retires every outstanding code.
+            # A right code retires every outstanding one, whatever it was for.
             queries.verify_codes_live(user).update(used_at=now)
             User.objects.filter(pk=user.pk).update(failed_login_count=0)
             return

@@ -21,6 +21,7 @@ urlpatterns = [
     path("user-profile/email", profile.change_email, name="change_email"),
     path("user-profile/email/confirm/<str:token>", profile.confirm_email_change, name="confirm_email_change"),
     path("user-profile/mobile-number", profile.change_mobile_number, name="change_mobile_number"),
+    path("user-profile/mobile-number/confirm", profile.confirm_mobile_number, name="confirm_mobile_number"),
     path("user-profile/password", profile.change_password, name="change_password"),
     path("user-profile/security", profile.change_auth_type, name="change_auth_type"),
 ]

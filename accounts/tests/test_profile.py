@@ -4,9 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from accounts import actions
 from accounts.models import User
-from accounts.tests.conftest import code_in_email, link_in, page_text
+from accounts.tests.conftest import code_in_email, code_in_sms, link_in, page_text
 from accounts.tests.factories import TEST_PASSWORD, UserFactory
+from notifications.models import DevSmsMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +55,44 @@ def test_change_mobile_number_needs_the_password_and_a_valid_number(client, user
     assert "Your current password is not correct" in page_text(wrong)
     assert "Enter a valid mobile number" in page_text(bad)
 
-    client.post("/user-profile/mobile-number", {"mobile_number": "07700 900999", "current_password": TEST_PASSWORD})
+    assert DevSmsMessage.objects.count() == 0
 
+
+def test_a_new_mobile_number_is_confirmed_by_a_code_sent_to_it(client, user):
+    response = client.post(
+        "/user-profile/mobile-number", {"mobile_number": "07700 900999", "current_password": TEST_PASSWORD}
+    )
+
+    assert response["Location"] == "/user-profile/mobile-number/confirm"
+    assert DevSmsMessage.objects.get().to == "447700900999"
+    user.refresh_from_db()
+    assert user.mobile_number == "+447700900321"  # not until the code is entered
+    code = code_in_sms()
+    wrong = client.post("/user-profile/mobile-number/confirm", {"code": "13131" if code != "13131" else "24242"})
+    assert "The security code is not correct" in page_text(wrong)
+
+    done = client.post("/user-profile/mobile-number/confirm", {"code": code})
+
+    assert done["Location"] == "/user-profile"
     user.refresh_from_db()
     assert user.mobile_number == "+447700900999"
+    assert user.failed_login_count == 0
+
+
+def test_a_sign_in_code_cannot_confirm_a_new_mobile_number(client, user):
+    actions.verify_code_send(user=user, site_url="http://testserver/")
+    sign_in_code = code_in_sms()
+    client.post("/user-profile/mobile-number", {"mobile_number": "07700900999", "current_password": TEST_PASSWORD})
+
+    response = client.post("/user-profile/mobile-number/confirm", {"code": sign_in_code})
+
+    assert "The security code is not correct" in page_text(response)
+    user.refresh_from_db()
+    assert user.mobile_number == "+447700900321"
+
+
+def test_confirming_a_mobile_number_needs_one_to_confirm(client, user):
+    assert client.get("/user-profile/mobile-number/confirm")["Location"] == "/user-profile/mobile-number"
 
 
 def test_change_password(client, user):

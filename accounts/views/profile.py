@@ -1,10 +1,17 @@
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from .. import actions
-from ..forms import AuthTypeForm, ChangeEmailForm, ChangeMobileNumberForm, ChangeNameForm, ChangePasswordForm
+from ..forms import (
+    AuthTypeForm,
+    ChangeEmailForm,
+    ChangeMobileNumberForm,
+    ChangeNameForm,
+    ChangePasswordForm,
+    CodeForm,
+)
 from ..tokens import LinkExpired, LinkInvalid
 from ._common import posted, render_check_email, render_link_problem, site_url
 
@@ -28,14 +35,47 @@ def change_name(request):
     return _profile_form_page(request, form, heading="Change your name")
 
 
+NEW_MOBILE_NUMBER = "new_mobile_number"
+
+
 @login_required
 def change_mobile_number(request):
+    """Step 1: the new number and the password. A code goes to the new number."""
     form = ChangeMobileNumberForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
-        actions.user_update(user=request.user, mobile_number=form.cleaned_data["mobile_number"])
-        messages.success(request, "Your mobile number has been changed.")
-        return redirect("accounts:user_profile")
+        number = form.cleaned_data["mobile_number"]
+        try:
+            actions.verify_code_send(user=request.user, site_url=site_url(request), new_mobile_number=number)
+        except actions.TooManyCodes as error:
+            form.add_error(None, str(error))
+        else:
+            request.session[NEW_MOBILE_NUMBER] = number
+            return redirect("accounts:confirm_mobile_number")
     return _profile_form_page(request, form, heading="Change your mobile number")
+
+
+@login_required
+def confirm_mobile_number(request):
+    """Step 2: the code sent to the new number. Only then does the number change."""
+    number = request.session.get(NEW_MOBILE_NUMBER)
+    if number is None:
+        return redirect("accounts:change_mobile_number")
+    form = CodeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.verify_code_check(user=request.user, code=form.cleaned_data["code"], new_mobile_number=number)
+        except actions.CodeRejected as error:
+            if error.locked:
+                logout(request)
+                messages.error(request, str(error))
+                return redirect("accounts:sign_in")
+            form.add_error("code", str(error))
+        else:
+            actions.user_update(user=request.user, mobile_number=number)
+            del request.session[NEW_MOBILE_NUMBER]
+            messages.success(request, "Your mobile number has been changed.")
+            return redirect("accounts:user_profile")
+    return render(request, "accounts/confirm_mobile_number.html", {"form": form, "number": number})
 
 
 @login_required
