@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.db import close_old_connections, connection
 
+from notifications.models import Notification
 from notifications.tests.factories import JobFactory, NotificationFactory
 from performance import actions
 from performance.models import NO_JOB_ID, FactDailyTotal, FactNotificationStatus, NightlyJobRun
@@ -410,6 +411,32 @@ def test_processing_time_rerun_replaces_the_row(django_capture_on_commit_callbac
     assert processing_time_table() == [(JUNE_22, 3, 1)]
     assert job_run_table() == [("processing_time", JUNE_22, london(2026, 6, 24, 2, 0))]
     stats_changed.assert_called_once_with()
+
+
+def test_processing_time_of_a_day_retention_has_begun_to_delete_is_kept():
+    for seconds in (1, 2, 30, None):
+        sent_after(seconds)
+    with time_machine.travel(london(2026, 6, 23, 2, 0), tick=False):
+        processing()
+    Notification.objects.filter(sent_at__lt=london(2026, 6, 22, 12, 0, 2)).delete()
+
+    with time_machine.travel(london(2026, 7, 1, 2, 0), tick=False):
+        fact = processing()
+
+    assert (fact.messages_total, fact.messages_within_10_secs) == (4, 2)
+    assert processing_time_table() == [(JUNE_22, 4, 2)]
+    assert job_run_table() == [("processing_time", JUNE_22, london(2026, 6, 23, 2, 0))]
+
+
+def test_processing_time_of_an_old_day_that_only_grew_is_rebuilt():
+    sent_after(1)
+    processing()
+    sent_after(30)  # a late import into an old day: nothing was deleted
+
+    with time_machine.travel(london(2026, 7, 1, 2, 0), tick=False):
+        processing()
+
+    assert processing_time_table() == [(JUNE_22, 2, 1)]
 
 
 # --- The nightly plan ----------------------------------------------------------------------
