@@ -33,6 +33,7 @@ ALLOWED_EXTENSIONS = ("csv", "tsv", "xlsx", "xlsm", "xls", "ods")
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_COLUMNS = 1_000
 MAX_ROWS_READ = 200_000
+MAX_UNCOMPRESSED_SIZE = 250 * 1024 * 1024  # of a workbook's parts, which are zipped XML
 
 CANNOT_READ_MESSAGE = "Notify cannot read this file - try using a different file type"
 TOO_BIG_MESSAGE = "The file must be smaller than 10MB"
@@ -152,6 +153,10 @@ def _parse(data: bytes, file_extension: str) -> Iterator[Sequence]:
 
 def _zip_rows(data: bytes) -> Iterator[Sequence]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        # XML compresses so well that a 10 MB upload can expand to gigabytes, which the
+        # parsers would hold in memory: no real spreadsheet of 200,000 rows comes near.
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_SIZE:
+            raise SpreadsheetError(CANNOT_READ_MESSAGE)
         names = set(archive.namelist())
         is_ods = "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE
     return _ods_rows(data) if is_ods else _xlsx_rows(data)

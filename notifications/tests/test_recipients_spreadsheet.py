@@ -1,5 +1,6 @@
 import datetime
 import io
+import zipfile
 
 import pytest
 
@@ -9,6 +10,7 @@ from notifications.recipients import (
     Spreadsheet,
     SpreadsheetError,
     can_read,
+    spreadsheet,
 )
 from notifications.tests.recipients_files import FILES, PNG_BYTES, csv_bytes, ods_bytes, xlsx_bytes
 
@@ -188,6 +190,26 @@ def _breaking_after(rows, count):
     for _ in range(count):
         yield next(rows)
     raise KeyError("xl/sharedStrings.xml")  # what a damaged xlsx raises from openpyxl
+
+
+def test_a_workbook_that_would_expand_past_the_limit_is_refused_unopened(monkeypatch):
+    assert spreadsheet.MAX_UNCOMPRESSED_SIZE == 250 * 1024 * 1024
+    monkeypatch.setattr(spreadsheet, "MAX_UNCOMPRESSED_SIZE", 1024 * 1024)  # a smaller bomb, same rule
+    workbook = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["phone number"], ["07700900123"]])))
+    parts = {info.filename: workbook.read(info) for info in workbook.infolist()}
+    padding = 1024 * 1024 - sum(len(part) for part in parts.values())
+
+    def bomb(extra):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, part in parts.items():
+                archive.writestr(name, part)
+            archive.writestr("xl/media/padding.bin", b" " * (padding + extra))
+        return out.getvalue()
+
+    assert Spreadsheet.from_file(bomb(0), "fine.xlsx").header == ["phone number"]
+    with pytest.raises(SpreadsheetError, match=f"^{CANNOT_READ_MESSAGE}$"):
+        Spreadsheet.from_file(bomb(1), "bomb.xlsx")
 
 
 def test_a_file_over_10_mb_is_refused_without_reading_it_all():
