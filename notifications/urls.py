@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import jobs
 
 app_name = "notifications"
 
-urlpatterns = []
+S = "services/<uuid:service_id>"
+
+urlpatterns = [
+    path(f"{S}/jobs/<uuid:job_id>", jobs.job, name="job"),
+]

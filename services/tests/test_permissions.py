@@ -50,6 +50,7 @@ REQUIRED = {
     "services:api_keys": "manage_api_keys",
     "services:create_api_key": "manage_api_keys",
     "services:revoke_api_key": "manage_api_keys",
+    "notifications:job": "view_activity",
 }
 
 # Platform admins see every service, but may not act as a sender for one they are not in.
