@@ -42,7 +42,7 @@ class SessionTimeoutMiddleware:
                 return self._sign_out(
                     request, "You have been signed out because you were inactive for 30 minutes. Sign in again."
                 )
-            if LAST_ACTIVE_AT not in session or now - last_active_at >= ACTIVITY_RESOLUTION:
+            if user.is_staff and (LAST_ACTIVE_AT not in session or now - last_active_at >= ACTIVITY_RESOLUTION):
                 session[LAST_ACTIVE_AT] = now
         return self.get_response(request)
 

@@ -210,3 +210,10 @@ def test_an_old_email_change_link_stops_working_after_another_change(client, use
 
     assert response.status_code == 404
     assert User.objects.get(pk=user.pk).email == "second@example.gov.uk"
+
+
+def test_the_sign_in_method_page_shows_the_current_choice(client, user):
+    html = page_text(client.get("/user-profile/security"))
+
+    assert 'value="sms_auth" checked' in html
+    assert 'value="email_auth" checked' not in html
