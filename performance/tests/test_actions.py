@@ -190,6 +190,8 @@ def test_rerunning_a_day_leaves_the_same_tables():
     assert (status_table(), daily_total_table()) == first
     assert status_table() == status_table_recomputed(JUNE_22)
     assert job_run_table() == [("notification_status", JUNE_22, london(2026, 6, 24, 0, 30))]
+    stamps = set(FactNotificationStatus.objects.values_list("created_at", "updated_at"))
+    assert stamps == {(london(2026, 6, 24, 0, 30), london(2026, 6, 24, 0, 30))}
 
 
 def test_a_rebuild_after_statuses_changed_equals_a_fresh_build():
