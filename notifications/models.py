@@ -113,6 +113,9 @@ class Notification(models.Model):
             models.Index(fields=["status", "created_at"], name="notification_status_created"),
             models.Index(fields=["job", "status"], name="notification_job_status"),
             models.Index(fields=["service", "normalised_to"], name="notification_recipient"),
+            # history search by reference: without it a search ORs an index lookup with a
+            # scan of every notification the service keeps
+            models.Index(fields=["service", "client_reference"], name="notification_client_reference"),
         ]
         constraints = [
             models.UniqueConstraint(
