@@ -76,6 +76,8 @@ def user_register(*, name, email, mobile_number, password, site_url) -> User | N
         except IntegrityError:
             # Someone registered the same address a moment ago: treat as existing.
             existing = queries.user_get_by_email(email)
+            if existing is None:
+                raise
         else:
             user_send_verification_email(user=user, site_url=site_url)
             return user
