@@ -5,6 +5,8 @@ is covered automatically; a pattern missing from REQUIRED, or one this test cann
 a URL for, fails rather than being skipped.
 """
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
@@ -50,7 +52,22 @@ REQUIRED = {
     "services:api_keys": "manage_api_keys",
     "services:create_api_key": "manage_api_keys",
     "services:revoke_api_key": "manage_api_keys",
+    "notifications:notifications": "view_activity",
+    "notifications:email_notifications": "view_activity",
+    "notifications:sms_notifications": "view_activity",
+    "notifications:notification": "view_activity",
+    "notifications:download_notifications": "view_activity",
+    "notifications:download_email_notifications": "view_activity",
+    "notifications:download_sms_notifications": "view_activity",
+    "notifications:jobs": "view_activity",
     "notifications:job": "view_activity",
+    "notifications:job_progress": "view_activity",
+    "notifications:download_job": "view_activity",
+    "notifications:send_upload": "send_messages",
+    "notifications:send_check": "send_messages",
+    "notifications:example_spreadsheet": "send_messages",
+    "notifications:send_one_off": "send_messages",
+    "notifications:job_cancel": "send_messages",
 }
 
 # Platform admins see every service, but may not act as a sender for one they are not in.
@@ -109,6 +126,8 @@ def _url(name, pattern, service):
             from notifications.tests.factories import JobFactory
 
             kwargs[kwarg] = JobFactory(service=service).pk
+        elif kwarg == "upload_id":
+            kwargs[kwarg] = uuid.uuid4()  # an unknown upload: the check page sends you to upload again
         elif kwarg == "notification_id":
             from notifications.tests.factories import NotificationFactory
 

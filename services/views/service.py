@@ -3,6 +3,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from notifications import queries as notification_queries
+
 from .. import actions, queries
 from ..forms import (
     ConfirmForm,
@@ -38,7 +40,11 @@ def add_service(request):
 
 @service_permission_required()
 def service_home(request, service_id):
-    return render(request, "services/service_home.html", {"service": request.service})
+    context = {"service": request.service}
+    # The dashboard's activity is for those allowed to see it; other members get the links.
+    if "view_activity" in request.service_permissions:
+        context["dashboard"] = notification_queries.service_dashboard(service=request.service)
+    return render(request, "services/service_home.html", context)
 
 
 @service_permission_required("manage_service")

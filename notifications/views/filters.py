@@ -1,0 +1,61 @@
+"""The query-string filters of the history lists: status, search and page cursor."""
+
+from urllib.parse import urlencode
+
+from django import forms
+
+from ..queries import STATUS_FILTERS
+
+STATUS_LABELS = {"total": "Total", "sending": "Sending", "delivered": "Delivered", "failed": "Failed"}
+SEARCH_MAX_LENGTH = 320  # the longest email address; no recipient or reference is longer
+
+
+class HistoryFilterForm(forms.Form):
+    status = forms.CharField(required=False)
+    search = forms.CharField(
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        label="Search by recipient or reference",
+        error_messages={"max_length": f"Search for {SEARCH_MAX_LENGTH} characters or fewer"},
+    )
+    after = forms.CharField(required=False, max_length=500)
+    before = forms.CharField(required=False, max_length=500)
+
+    def clean_status(self):
+        # A link parameter, not something typed: an unknown value means the whole list.
+        status = self.cleaned_data["status"]
+        return status if status in STATUS_FILTERS else "total"
+
+    def filters(self):
+        """``{status, search, after, before}``; a bad field falls back to no filter."""
+        self.is_valid()
+        cleaned = self.cleaned_data
+        return {
+            "status": cleaned.get("status") or "total",
+            "search": cleaned.get("search") or "",
+            "after": cleaned.get("after") or None,
+            "before": cleaned.get("before") or None,
+        }
+
+
+def query_string(**params):
+    """``?a=1&b=2`` from the non-empty ``params`` ("" when none); ``status=total`` is the default."""
+    kept = {key: value for key, value in params.items() if value and not (key == "status" and value == "total")}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def status_tabs(*, base_url, status, search=""):
+    return [
+        {"label": label, "url": base_url + query_string(status=key, search=search), "selected": key == status}
+        for key, label in STATUS_LABELS.items()
+    ]
+
+
+def pagination(page, *, base_url, **params):
+    """Next/previous links of a keyset page, keeping the other filters."""
+    return {
+        "next_url": base_url + query_string(**params, after=page.next_cursor) if page.next_cursor else None,
+        "previous_url": base_url + query_string(**params, before=page.previous_cursor)
+        if page.previous_cursor
+        else None,
+    }
