@@ -32,4 +32,9 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.delete_notifications_older_than_retention",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Not nightly: starts scheduled jobs on the hour and resumes stuck sending.
+    "sweep-sending": {
+        "task": "notifications.tasks.sweep_sending",
+        "schedule": crontab(minute="*"),
+    },
 }

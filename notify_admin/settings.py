@@ -119,6 +119,17 @@ vars().update(EMAIL_CONFIG)  # the form django-environ documents
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Notify Admin <notify@localhost>")
 SMS_PROVIDER = env("SMS_PROVIDER", default="notifications.providers.DevSmsProvider")
 
+# --- Sending (notifications.sending) --------------------------------------------------
+# Notify retries a failed hand-over to a provider 48 times, 5 minutes apart, then marks
+# the message technical-failure. Settings so tests and the worker test can shrink them.
+DELIVERY_MAX_RETRIES = env.int("DELIVERY_MAX_RETRIES", default=48)
+DELIVERY_RETRY_DELAY = env.int("DELIVERY_RETRY_DELAY", default=5 * 60)
+# The dev providers simulate delivery receipts this many seconds after sending, with
+# these shares of temporary and permanent failures (the rest are delivered).
+DEV_RECEIPT_DELAY = env.float("DEV_RECEIPT_DELAY", default=3)
+DEV_RECEIPT_TEMPORARY_FAILURE_SHARE = env.float("DEV_RECEIPT_TEMPORARY_FAILURE_SHARE", default=0.02)
+DEV_RECEIPT_PERMANENT_FAILURE_SHARE = env.float("DEV_RECEIPT_PERMANENT_FAILURE_SHARE", default=0.01)
+
 # --- Users ----------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -20,8 +20,12 @@ NIGHT = [
 ]
 
 
-def test_beat_runs_exactly_the_nightly_jobs():
-    assert sorted(app.conf.beat_schedule) == sorted(name for name, *_ in NIGHT)
+# Besides the night: the sending sweep (tested in notifications/tests/test_sweeper.py).
+EVERY_MINUTE = ["sweep-sending"]
+
+
+def test_beat_runs_exactly_the_nightly_jobs_and_the_sending_sweep():
+    assert sorted(app.conf.beat_schedule) == sorted([*(name for name, *_ in NIGHT), *EVERY_MINUTE])
 
 
 @pytest.mark.parametrize(("name", "task", "hour", "minute"), NIGHT)
