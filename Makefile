@@ -54,7 +54,7 @@ beat: bootstrap
 	$(VENV)/bin/celery -A notify_admin beat --loglevel=info
 
 bench: bootstrap
-	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -11,7 +11,7 @@ median of BENCH_RUNS (default 5):
 Runs on whatever DATABASE_URL points at; meant for PostgreSQL:
     createdb -h 127.0.0.1 -U postgres notify_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/notify_bench .venv/bin/python manage.py migrate
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/notify_bench .venv/bin/python bench/bench_nightly_facts.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/notify_bench .venv/bin/python bench/nightly_facts.py
 The filled day is kept and reused while the count matches; every other notification
 in that database is deleted.
 """
