@@ -79,7 +79,7 @@ def _page(request, name, context):
 @require_http_methods(["GET", "POST"])
 def send_upload(request, service_id, template_id):
     template = _sendable_template(request, template_id)
-    form = UploadForm(request.POST or None, request.FILES or None) if request.method == "POST" else UploadForm()
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         upload_id = uploads.upload_save(service=request.service, file=file)
@@ -184,9 +184,8 @@ def send_check(request, service_id, template_id, upload_id):
         "upload_id": upload_id,
         "filename": filename,
         "rows": recipients.displayed_rows,
-        "more_rows": (
-            recipients.rows_with_errors if recipients.initial_rows_with_errors else len(recipients)
-        ) > MAX_DISPLAYED_ROWS,
+        "more_rows": (recipients.rows_with_errors if recipients.initial_rows_with_errors else len(recipients))
+        > MAX_DISPLAYED_ROWS,
         "max_rows": MAX_DISPLAYED_ROWS,
         "upload_form": UploadForm(),
         **_preview(template, first_row.personalisation if first_row else {}),

@@ -20,7 +20,7 @@ NIGHT = [
 ]
 
 
-# Besides the night: the sending sweep (tested in notifications/tests/test_sweeper.py).
+# Besides the night: the sending sweep (tested in notifications/tests/test_job_processing_sweeper.py).
 EVERY_MINUTE = ["sweep-sending"]
 
 

@@ -1,0 +1,127 @@
+"""The sending sweep: scheduled jobs start, and nothing stuck waits forever."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from celery.schedules import crontab
+from django.utils import timezone
+
+from notifications import tasks
+from notifications.models import DevSmsMessage, Job, JobStatus, Notification, NotificationStatus
+from notifications.sending import sweeper
+from notifications.tests.factories import NotificationFactory
+from notifications.tests.sending_helpers import (  # noqa: F401 - fixtures
+    csv_bytes,
+    eager_tasks,
+    live_sms_template,
+    media,
+    no_receipt_failures,
+    phone_rows,
+    stored_job,
+)
+from notify_admin.celery import app
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks", "media", "no_receipt_failures")]
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 6, 22, 15, 0, tzinfo=LONDON)
+
+
+def test_the_sweep_runs_every_minute():
+    app.loader.import_default_modules()
+    entry = app.conf.beat_schedule["sweep-sending"]
+    assert entry["task"] == "notifications.tasks.sweep_sending"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == crontab(minute="*")
+
+
+def test_scheduled_jobs_start_when_their_hour_comes():
+    template = live_sms_template()
+    with time_machine.travel(NOW - timedelta(hours=2), tick=False):
+        due = stored_job(template, csv_bytes(phone_rows(2)), status=JobStatus.SCHEDULED, scheduled_for=NOW)
+        later = stored_job(
+            template,
+            csv_bytes(phone_rows(2, start=5)),
+            status=JobStatus.SCHEDULED,
+            scheduled_for=NOW + timedelta(hours=1),
+        )
+        cancelled = stored_job(template, csv_bytes(phone_rows(1)), status=JobStatus.CANCELLED, scheduled_for=NOW)
+
+    with time_machine.travel(NOW, tick=False):
+        result = sweeper.sending_sweep()
+
+    assert result.jobs_started == [due.pk]
+    assert dict(Job.objects.values_list("pk", "job_status")) == {
+        due.pk: JobStatus.FINISHED,
+        later.pk: JobStatus.SCHEDULED,
+        cancelled.pk: JobStatus.CANCELLED,
+    }
+    assert DevSmsMessage.objects.count() == 2
+
+
+def test_a_pending_job_whose_task_was_lost_is_started():
+    with time_machine.travel(NOW - timedelta(minutes=3), tick=False):
+        lost = stored_job(live_sms_template(), csv_bytes(phone_rows(2)))
+    with time_machine.travel(NOW - timedelta(seconds=30), tick=False):
+        fresh = stored_job(live_sms_template(), csv_bytes(phone_rows(2, start=10)))
+
+    with time_machine.travel(NOW, tick=False):
+        result = sweeper.sending_sweep()
+
+    assert result.jobs_started == [lost.pk]
+    assert Job.objects.get(pk=fresh.pk).job_status == JobStatus.PENDING
+    assert Notification.objects.filter(job=lost).count() == 2
+
+
+def test_a_job_stuck_in_progress_is_resumed():
+    with time_machine.travel(NOW - timedelta(minutes=11), tick=False):
+        stuck = stored_job(live_sms_template(), csv_bytes(phone_rows(3)), status=JobStatus.IN_PROGRESS)
+    with time_machine.travel(NOW - timedelta(minutes=1), tick=False):
+        moving = stored_job(live_sms_template(), csv_bytes(phone_rows(3, start=10)), status=JobStatus.IN_PROGRESS)
+
+    with time_machine.travel(NOW, tick=False):
+        result = sweeper.sending_sweep()
+
+    assert result.jobs_resumed == [stuck.pk]
+    assert Job.objects.get(pk=stuck.pk).job_status == JobStatus.FINISHED
+    assert Notification.objects.filter(job=stuck).count() == 3
+    assert Job.objects.get(pk=moving.pk).job_status == JobStatus.IN_PROGRESS
+
+
+def test_notifications_stuck_in_created_are_replayed_once(settings):
+    settings.DELIVERY_RETRY_DELAY = 300
+    template = live_sms_template()
+    with time_machine.travel(NOW - timedelta(minutes=11), tick=False):
+        stuck = NotificationFactory(template=template, to="07712345000", normalised_to="447712345000")
+        sending = NotificationFactory(template=template, status=NotificationStatus.SENDING)
+    with time_machine.travel(NOW - timedelta(minutes=9), tick=False):
+        # Waiting for its retry (5 minutes) and a margin: not stuck yet.
+        waiting = NotificationFactory(template=template, to="07712345001", normalised_to="447712345001")
+
+    with time_machine.travel(NOW, tick=False):
+        result = sweeper.sending_sweep()
+        again = sweeper.sending_sweep()
+
+    assert result.notifications_replayed == 1
+    assert again.notifications_replayed == 0
+    assert dict(Notification.objects.values_list("pk", "status")) == {
+        stuck.pk: NotificationStatus.DELIVERED,
+        sending.pk: NotificationStatus.SENDING,
+        waiting.pk: NotificationStatus.CREATED,
+    }
+    assert list(DevSmsMessage.objects.values_list("to", flat=True)) == ["447712345000"]
+
+
+def test_the_task_wraps_the_sweep():
+    with time_machine.travel(NOW - timedelta(hours=1), tick=False):
+        job = stored_job(live_sms_template(), csv_bytes(phone_rows(1)), status=JobStatus.SCHEDULED, scheduled_for=NOW)
+    with time_machine.travel(NOW + timedelta(seconds=5), tick=False):
+        tasks.sweep_sending()
+    assert Job.objects.get(pk=job.pk).job_status == JobStatus.FINISHED
+
+
+def test_an_empty_sweep_does_nothing():
+    result = sweeper.sending_sweep(now=timezone.now())
+    assert (result.jobs_started, result.jobs_resumed, result.notifications_replayed) == ([], [], 0)
