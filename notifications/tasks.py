@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from notifications import actions
-from notifications.sending import delivery, jobs, sweeper
+from notifications.sending import delivery, files, jobs, sweeper
 from performance import days
 from performance.tasks import NIGHTLY_RETRY, failure_logged
 
@@ -83,3 +83,10 @@ def apply_delivery_receipts(receipts):
 def sweep_sending():
     """Beat, every minute: start due scheduled jobs, resume stuck jobs and notifications."""
     sweeper.sending_sweep()
+
+
+@shared_task(bind=True, **NIGHTLY_RETRY)
+def delete_job_files_older_than_retention(self):
+    """Beat, 03:15 London: uploaded files past retention, and uploads never sent."""
+    with failure_logged(self, "Deleting job files past retention", days.today()):
+        files.job_files_delete_older_than_retention()

@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.delete_notifications_older_than_retention",
         "schedule": crontab(hour=3, minute=0),
     },
+    "delete-job-files-older-than-retention": {
+        "task": "notifications.tasks.delete_job_files_older_than_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Not nightly: starts scheduled jobs on the hour and resumes stuck sending.
     "sweep-sending": {
         "task": "notifications.tasks.sweep_sending",

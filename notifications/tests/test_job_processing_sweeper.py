@@ -1,16 +1,21 @@
 """The sending sweep: scheduled jobs start, and nothing stuck waits forever."""
 
+import os
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from celery.schedules import crontab
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from notifications import tasks
 from notifications.models import DevSmsMessage, Job, JobStatus, Notification, NotificationStatus
-from notifications.sending import sweeper
+from notifications.sending import files, sweeper
+from notifications.sending.uploads import upload_path
 from notifications.tests.factories import NotificationFactory
 from notifications.tests.sending_helpers import (  # noqa: F401 - fixtures
     csv_bytes,
@@ -125,3 +130,57 @@ def test_the_task_wraps_the_sweep():
 def test_an_empty_sweep_does_nothing():
     result = sweeper.sending_sweep(now=timezone.now())
     assert (result.jobs_started, result.jobs_resumed, result.notifications_replayed) == ([], [], 0)
+
+
+# Uploaded files
+
+
+def test_the_files_clean_up_runs_nightly_after_retention():
+    app.loader.import_default_modules()
+    entry = app.conf.beat_schedule["delete-job-files-older-than-retention"]
+    assert entry["task"] == "notifications.tasks.delete_job_files_older_than_retention"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == crontab(hour=3, minute=15)
+
+
+def test_job_files_go_after_the_services_retention(settings):
+    week = live_sms_template()  # retention 7 days (the default)
+    short = live_sms_template(data_retention_days=3)
+    with time_machine.travel(NOW - timedelta(days=8), tick=False):
+        old = stored_job(week, b"phone number\r\n", status=JobStatus.FINISHED)
+        # Scheduled long ago but never processed: its file is still needed.
+        waiting = stored_job(week, b"phone number\r\n", status=JobStatus.SCHEDULED, scheduled_for=NOW)
+    with time_machine.travel(NOW - timedelta(days=6), tick=False):
+        recent = stored_job(week, b"phone number\r\n", status=JobStatus.FINISHED)
+    with time_machine.travel(NOW - timedelta(days=4), tick=False):
+        short_old = stored_job(short, b"phone number\r\n", status=JobStatus.CANCELLED)
+
+    with time_machine.travel(NOW, tick=False):
+        result = files.job_files_delete_older_than_retention()
+
+    assert result.job_files == 2
+    kept = {job.pk: job.upload.name for job in Job.objects.all()}
+    assert kept[old.pk] == kept[short_old.pk] == ""
+    assert kept[waiting.pk] == upload_path(service_id=week.service_id, upload_id=waiting.pk)
+    assert kept[recent.pk] == upload_path(service_id=week.service_id, upload_id=recent.pk)
+    stored = {path.name for path in settings.MEDIA_ROOT.rglob("*.upload")}
+    assert stored == {f"{waiting.pk}.upload", f"{recent.pk}.upload"}
+
+
+def test_uploads_never_sent_go_after_a_day(settings):
+    template = live_sms_template()
+    abandoned = upload_path(service_id=template.service_id, upload_id=uuid.uuid4())
+    fresh = upload_path(service_id=template.service_id, upload_id=uuid.uuid4())
+    for path in (abandoned, fresh):
+        default_storage.save(path, ContentFile(b"phone number\r\n"))
+    sent = stored_job(template, b"phone number\r\n", status=JobStatus.PENDING)
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    for path in (abandoned, sent.upload.name):
+        os.utime(default_storage.path(path), (two_days_ago, two_days_ago))
+
+    result = files.job_files_delete_older_than_retention()
+
+    assert result.abandoned == 1
+    assert not default_storage.exists(abandoned)
+    assert default_storage.exists(fresh)
+    assert default_storage.exists(sent.upload.name)

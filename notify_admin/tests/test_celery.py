@@ -20,12 +20,13 @@ NIGHT = [
 ]
 
 
-# Besides the night: the sending sweep (tested in notifications/tests/test_job_processing_sweeper.py).
-EVERY_MINUTE = ["sweep-sending"]
+# Besides these: the sending sweep and the uploaded files' retention (tested in
+# notifications/tests/test_job_processing_sweeper.py).
+SENDING = ["sweep-sending", "delete-job-files-older-than-retention"]
 
 
 def test_beat_runs_exactly_the_nightly_jobs_and_the_sending_sweep():
-    assert sorted(app.conf.beat_schedule) == sorted([*(name for name, *_ in NIGHT), *EVERY_MINUTE])
+    assert sorted(app.conf.beat_schedule) == sorted([*(name for name, *_ in NIGHT), *SENDING])
 
 
 @pytest.mark.parametrize(("name", "task", "hour", "minute"), NIGHT)
