@@ -459,3 +459,14 @@ def test_archived_templates_and_services_cannot_send(user_client, template):
     template.service.active = False
     template.service.save()
     assert user_client.get(_upload_url(live)).status_code == 403
+
+
+def test_the_template_page_links_to_sending_for_senders_only(client, template):
+    url = reverse("services:template_detail", args=[template.service_id, template.pk])
+    client.force_login(sender(template.service))
+    html = client.get(url).content.decode()
+    assert _upload_url(template) in html
+    assert reverse("notifications:send_one_off", args=[template.service_id, template.pk]) in html
+
+    client.force_login(ServiceUserFactory(service=template.service, send_messages=False).user)
+    assert _upload_url(template) not in client.get(url).content.decode()
