@@ -304,7 +304,7 @@ def test_dashboard_shows_counts_limits_and_recent_jobs(client, member, service):
     assert re.findall(r"numeric\">(?:<a[^>]*>)?(\d+)", email_row) == ["2", "0", "1", "1"]
     sms_row = re.search(r'<tr class="govuk-table__row" id="dashboard-sms">(.*?)</tr>', html, re.S).group(1)
     assert re.findall(r"numeric\">(?:<a[^>]*>)?(\d+)", sms_row) == ["1", "1", "0", "0"]
-    assert "Emails: 2 of 250,000 sent today, 249,998 left" in html
+    assert "Emails: 2 of 250,000 used today, 249,998 left" in html
     assert "june.csv</a>" in html
 
 

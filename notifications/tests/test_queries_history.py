@@ -228,8 +228,8 @@ def test_dashboard_counts_today_live_and_earlier_days_from_facts_even_after_rete
         "sms": {"total": 7, "sending": 7, "delivered": 0, "failed": 0},
     }
     assert dashboard["daily_limits"] == [
-        {"notification_type": "email", "sent_today": 2, "limit": 250_000, "remaining": 249_998},
-        {"notification_type": "sms", "sent_today": 1, "limit": 250_000, "remaining": 249_999},
+        {"notification_type": "email", "used_today": 2, "limit": 250_000, "remaining": 249_998},
+        {"notification_type": "sms", "used_today": 1, "limit": 250_000, "remaining": 249_999},
     ]
 
 
@@ -243,7 +243,7 @@ def test_dashboard_counts_a_day_whose_facts_are_not_built_from_its_notifications
     # 22nd..27th from facts and notifications, plus the one SMS of the 28th so far
     assert dashboard["counts"]["email"] == {"total": 6, "sending": 0, "delivered": 6, "failed": 0}
     assert dashboard["counts"]["sms"] == {"total": 7, "sending": 7, "delivered": 0, "failed": 0}
-    assert [limit["sent_today"] for limit in dashboard["daily_limits"]] == [0, 1]
+    assert [limit["used_today"] for limit in dashboard["daily_limits"]] == [0, 1]
 
 
 def test_dashboard_of_a_new_service_is_all_zero_and_trial_limits(service):
@@ -353,3 +353,15 @@ def test_recent_jobs_costs_three_queries_whatever_the_number_of_jobs(service, dj
     with time_machine.travel(NOW, tick=False), django_assert_num_queries(3):
         jobs = queries.recent_jobs(service=service)
     assert len(jobs) == 5
+
+
+def test_dashboard_daily_limit_counts_rows_of_running_jobs_as_the_check_page_does(service):
+    trial = ServiceFactory(email_message_limit=50)
+    job = _job_with_notifications(trial, ["delivered", "sending"], created_at=NOW, job_status="in progress")
+    job.notification_count = 20
+    job.save()
+    NotificationFactory(service=trial, created_at=NOW)
+    with time_machine.travel(NOW, tick=False):
+        limits = queries.service_dashboard(service=trial)["daily_limits"]
+    # 20 rows of the running job (its 2 made so far not counted twice) and 1 other email
+    assert limits[0] == {"notification_type": "email", "used_today": 21, "limit": 50, "remaining": 29}
