@@ -8,6 +8,7 @@ from ..queries import STATUS_FILTERS
 
 STATUS_LABELS = {"total": "Total", "sending": "Sending", "delivered": "Delivered", "failed": "Failed"}
 SEARCH_MAX_LENGTH = 320  # the longest email address; no recipient or reference is longer
+CURSOR_MAX_LENGTH = 500  # a real cursor is under 100 characters
 
 
 class HistoryFilterForm(forms.Form):
@@ -18,13 +19,24 @@ class HistoryFilterForm(forms.Form):
         label="Search by recipient or reference",
         error_messages={"max_length": f"Search for {SEARCH_MAX_LENGTH} characters or fewer"},
     )
-    after = forms.CharField(required=False, max_length=500)
-    before = forms.CharField(required=False, max_length=500)
+    after = forms.CharField(required=False)
+    before = forms.CharField(required=False)
 
     def clean_status(self):
         # A link parameter, not something typed: an unknown value means the whole list.
         status = self.cleaned_data["status"]
         return status if status in STATUS_FILTERS else "total"
+
+    def _cursor(self, name):
+        # Link parameters too: one no page could have made means the first page, not an error.
+        value = self.cleaned_data[name]
+        return value if len(value) <= CURSOR_MAX_LENGTH else ""
+
+    def clean_after(self):
+        return self._cursor("after")
+
+    def clean_before(self):
+        return self._cursor("before")
 
     def filters(self):
         """``{status, search, after, before}``; a bad field falls back to no filter."""
