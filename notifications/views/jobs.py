@@ -47,7 +47,6 @@ def job(request, service_id, job_id):
             "page": page,
             "filters": filters,
             "status_tabs": status_tabs(base_url=base_url, status=filters["status"]),
-            "past_retention": queries.job_past_retention(job, service=service),
             "cancel_url": _cancel_url(request, job),
             **pagination(page, base_url=base_url, status=filters["status"]),
         },
