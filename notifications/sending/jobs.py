@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 JOB_BATCH_SIZE = 1_000
 # Notifications per delivery task: few enough that one slow provider call holds up
 # little, many enough that 100,000 rows are not 100,000 broker messages.
-DELIVERY_BATCH_SIZE = 50
+DELIVERY_BATCH_SIZE = 200
 
 
 def batched(iterable, size):
