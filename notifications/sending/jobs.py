@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -172,12 +172,15 @@ def _create_notifications(job) -> JobResult:
     template, service = job.template, job.service
     try:
         data = upload_read(job.upload.name)
-    except (FileNotFoundError, OSError, ValueError):
+        recipients = upload_check(
+            service=service, template=template, data=data, filename=job.original_file_name, for_sending=True
+        )
+    except DatabaseError:
+        raise  # the task retries; the sweeper resumes the job if that fails too
+    except Exception:
+        # Anything else would fail the same way on every resume: stop here, visibly.
         logger.exception("Job %s: its file %r cannot be read", job.pk, job.upload.name)
         return _finish(job, JobStatus.ERROR)
-    recipients = upload_check(
-        service=service, template=template, data=data, filename=job.original_file_name, for_sending=True
-    )
     if recipients.errors:
         # The file was checked before the job was made; it can only fail now if the
         # team changed (trial mode) or the template gained a placeholder.

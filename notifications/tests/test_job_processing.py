@@ -247,3 +247,16 @@ def test_trial_mode_jobs_to_the_team_are_sent():
 
     assert jobs.job_process(job_id=job.pk).status == JobStatus.FINISHED
     assert list(DevSmsMessage.objects.values_list("to", "content")) == [("447712345000", "Hi")]
+
+
+def test_a_file_the_checker_chokes_on_marks_the_job_as_an_error(monkeypatch):
+    job = stored_job(live_sms_template(), csv_bytes(phone_rows(2)))
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in a file reader")
+
+    monkeypatch.setattr(jobs, "upload_check", broken)
+
+    assert jobs.job_process(job_id=job.pk).status == JobStatus.ERROR
+    assert Job.objects.get(pk=job.pk).job_status == JobStatus.ERROR
+    assert Notification.objects.count() == 0
