@@ -14,7 +14,7 @@ template), target <= 100 ms each:
 
 PostgreSQL only (generate_series):
     createdb -h 127.0.0.1 -U postgres notify_bench_history
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/notify_bench_history .venv/bin/python bench/bench_history.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/notify_bench_history .venv/bin/python bench/history.py
 (with no DATABASE_URL it uses that database, creating it and migrating if needed).
 The database is refilled on every run, since the rows must be recent to be in retention.
 """
@@ -73,7 +73,7 @@ STATUSES = (
 def ensure_database():
     database = settings.DATABASES["default"]
     if connection.vendor != "postgresql":
-        sys.exit("bench_history needs PostgreSQL: set DATABASE_URL")
+        sys.exit("bench/history.py needs PostgreSQL: set DATABASE_URL")
     try:
         connection.ensure_connection()
     except Exception:  # the database does not exist yet: create it
