@@ -41,6 +41,7 @@ def delete_notifications_older_than_retention(self):
 # ---------------------------------------------------------------------------------------
 
 SENDING_RETRY = {
+    "acks_late": True,  # as every task here (settings), said where it matters most
     "autoretry_for": (OperationalError, InterfaceError),
     "retry_backoff": 5,
     "retry_backoff_max": 300,

@@ -10,6 +10,8 @@ from notifications.recipients import (
     ALLOWED_EXTENSIONS,
     MAX_FILE_SIZE,
     InvalidRecipientError,
+    Spreadsheet,
+    SpreadsheetError,
     can_read,
     column_key,
     email_key,
@@ -38,7 +40,11 @@ class UploadForm(forms.Form):
     def clean_file(self):
         file = self.cleaned_data["file"]
         if not can_read(file.name):
-            raise ValidationError(f"{file.name} is not a spreadsheet that Notify can read")
+            # The validator's own words: it refuses such a name before reading anything.
+            try:
+                Spreadsheet.from_file(b"", file.name)
+            except SpreadsheetError as error:
+                raise ValidationError(error.message) from None
         if file.size > MAX_FILE_SIZE:
             raise ValidationError(TOO_BIG_MESSAGE)
         return file
