@@ -328,7 +328,8 @@ def test_a_bad_schedule_is_refused(user_client, template, django_capture_on_comm
         response = _send(user_client, location, django_capture_on_commit_callbacks, scheduled_for=value)
 
     assert response.status_code == 200
-    assert message in _text(response)
+    assert "<title>Error: " in response.content.decode()
+    assert f'<a href="#id_scheduled_for">{message}</a>' in response.content.decode()
     assert Job.objects.count() == 0
 
 
