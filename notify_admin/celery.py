@@ -4,12 +4,23 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "notify_admin.settings")
 
 app = Celery("notify_admin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@receiver(setting_changed)
+def _follow_overridden_settings(setting, value, **kwargs):
+    # Celery copies the CELERY_* settings once, on first use; a test's override (say
+    # CELERY_TASK_ALWAYS_EAGER) must reach it whichever test happened to use it first.
+    if setting.startswith("CELERY_"):
+        app.conf[setting.removeprefix("CELERY_").lower()] = value
+
 
 # The night, on London time (CELERY_TIMEZONE), in Notify's order: time out stuck messages
 # before the status facts count them, build status facts, then processing time, and only

@@ -61,3 +61,14 @@ def test_the_schedule_follows_london_clocks(name, task, hour, minute, midnight, 
     # Only the hour skipped or repeated between midnight and the run changes the wait.
     shift = timedelta(hours=hours_until_3am - 3) if hour >= 2 else timedelta(0)
     assert remaining == wall_clock + shift
+
+
+def test_a_settings_override_reaches_celery_even_after_first_use(settings):
+    original = settings.CELERY_TASK_ALWAYS_EAGER
+    assert app.conf.task_always_eager is original  # Celery has read its settings by now
+
+    settings.CELERY_TASK_ALWAYS_EAGER = not original
+    assert app.conf.task_always_eager is (not original)
+
+    settings.CELERY_TASK_ALWAYS_EAGER = original
+    assert app.conf.task_always_eager is original
