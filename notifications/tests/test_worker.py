@@ -14,7 +14,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 
@@ -22,7 +21,7 @@ from notifications import tasks
 from notifications.models import DevSmsMessage, Job, JobStatus, Notification, NotificationStatus
 from notifications.sending.jobs import DELIVERY_BATCH_SIZE, batched
 from notifications.tests.sending_helpers import csv_bytes, live_sms_template, phone_rows, stored_job
-from notifications.tests.worker_providers import FAILED_ONCE_PREFIX
+from notifications.tests.worker_providers import FAILED_ONCE_PREFIX, marks
 from notify_admin.celery import app as celery_app
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -59,6 +58,8 @@ def broker():
     celery_app.control.purge()
     yield
     celery_app.conf.task_always_eager = previous
+    for key in marks().scan_iter(f"{FAILED_ONCE_PREFIX}*"):
+        marks().delete(key)
 
 
 @pytest.fixture
@@ -186,5 +187,5 @@ def test_a_job_delivered_twice_with_retried_deliveries_still_sends_each_row_once
         pk for pk, to in Notification.objects.filter(job=job).values_list("pk", "normalised_to") if to.endswith("7")
     ]
     assert len(ending_in_7) == ROWS // 10
-    failed_once = cache.get_many([f"{FAILED_ONCE_PREFIX}{pk}" for pk in ending_in_7])
-    assert len(failed_once) == ROWS // 10
+    failed_once = marks().mget([f"{FAILED_ONCE_PREFIX}{pk}" for pk in ending_in_7])
+    assert failed_once == [b"1"] * (ROWS // 10)
