@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Job, JobStatus, Notification, NotificationStatus
+from performance import days
 from services.models import KeyType, Service
 
 from .limits import messages_used_today
@@ -94,8 +95,6 @@ def job_cancel(*, service, job_id, now=None) -> bool:
 
 def duplicate_job_today(*, service, template, file_hash, now=None):
     """The job that already sent this file with this template today (London), if any."""
-    from performance import days
-
     start, end = days.day_window(days.today(now=now))
     return (
         Job.objects.filter(

@@ -471,3 +471,19 @@ def test_the_template_page_links_to_sending_for_senders_only(client, template):
 
     client.force_login(ServiceUserFactory(service=template.service, send_messages=False).user)
     assert _upload_url(template) not in client.get(url).content.decode()
+
+
+def test_an_email_list_is_checked_and_sent(client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    service = ServiceFactory(live=True)
+    template = TemplateFactory(service=service, template_type=TemplateType.EMAIL, subject="For ((name))", content="Hi")
+    client.force_login(sender(service))
+    bad, _ = _uploaded(client, template, [["Email_Address", "name"], ["not an email", "Ann"]])
+    good, _ = _uploaded(client, template, [["Email Address", "Name"], ["ann@example.gov.uk", "Ann"]], name="ok.csv")
+
+    assert "fix 1 email address" in _text(client.get(bad))
+    assert "Send 1 email" in _text(client.get(good))
+    _send(client, good, django_capture_on_commit_callbacks)
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["ann@example.gov.uk"], "For Ann")]
+    assert Job.objects.get().notification_count == 1
