@@ -13,6 +13,8 @@ import re
 from django.utils.html import escape as html_escape
 from django.utils.safestring import mark_safe
 
+from .models import TemplateType
+
 SMS_CHAR_COUNT_LIMIT = 918
 
 # One placeholder: no brackets inside, so "(((name)))" still finds "name".
@@ -126,3 +128,19 @@ def sms_fragment_count(content: str) -> int:
 
 def sms_too_long(content: str) -> bool:
     return sms_character_count(content) > SMS_CHAR_COUNT_LIMIT
+
+
+def preview(*, template_type: str, subject: str, content: str, values: dict) -> dict:
+    """What a preview page shows: the subject and body filled with ``values`` (escaped),
+    and for text messages the length, fragment count and whether it is too long."""
+    shown = {"subject": render(subject, values), "body": render(content, values)}
+    if template_type == TemplateType.SMS:
+        text = render(content, values, escape=False)
+        count = sms_character_count(text)
+        shown.update(
+            character_count=count,
+            fragment_count=sms_fragment_count(text),
+            too_long=count > SMS_CHAR_COUNT_LIMIT,
+            limit=SMS_CHAR_COUNT_LIMIT,
+        )
+    return shown

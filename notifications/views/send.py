@@ -18,8 +18,7 @@ from django.views.decorators.http import require_http_methods
 from services.models import TemplateType
 from services.permissions import service_permission_required
 from services.queries import service_template
-from services.templating import SMS_CHAR_COUNT_LIMIT, placeholders, sms_character_count, sms_fragment_count
-from services.templating import render as render_content
+from services.templating import placeholders, preview
 
 from ..models import Job, JobStatus
 from ..recipients import MAX_DISPLAYED_ROWS, example_rows
@@ -49,20 +48,9 @@ def _sendable_template(request, template_id):
 
 
 def _preview(template, values):
-    context = {
-        "subject": render_content(template.subject, values),
-        "body": render_content(template.content, values),
-    }
-    if template.template_type == TemplateType.SMS:
-        text = render_content(template.content, values, escape=False)
-        count = sms_character_count(text)
-        context.update(
-            character_count=count,
-            fragment_count=sms_fragment_count(text),
-            too_long=count > SMS_CHAR_COUNT_LIMIT,
-            limit=SMS_CHAR_COUNT_LIMIT,
-        )
-    return context
+    return preview(
+        template_type=template.template_type, subject=template.subject, content=template.content, values=values
+    )
 
 
 def _page(request, name, context):

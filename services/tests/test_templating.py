@@ -6,6 +6,7 @@ from services.templating import (
     is_unicode,
     normalise_key,
     placeholders,
+    preview,
     render,
     sms_character_count,
     sms_fragment_count,
@@ -133,3 +134,20 @@ def test_sms_limit():
     assert not sms_too_long("a" * 918)
     assert sms_too_long("a" * 919)
     assert sms_too_long("a" * 917 + "€")  # 919 counted characters
+
+
+def test_preview_of_a_text_message_counts_its_fragments_and_escapes_values():
+    shown = preview(template_type="sms", subject="", content="Hi ((name))", values={"name": "<b>Ann</b>"})
+    assert shown == {
+        "subject": "",
+        "body": "Hi &lt;b&gt;Ann&lt;/b&gt;",
+        "character_count": 13,
+        "fragment_count": 1,
+        "too_long": False,
+        "limit": 918,
+    }
+
+
+def test_preview_of_an_email_fills_subject_and_body():
+    shown = preview(template_type="email", subject="About ((thing))", content="Dear ((name))", values={"thing": "tax"})
+    assert shown == {"subject": "About tax", "body": "Dear ((name))"}

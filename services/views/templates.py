@@ -7,8 +7,7 @@ from .. import actions, queries
 from ..forms import ConfirmForm, TemplateForm
 from ..models import TemplateType
 from ..permissions import service_permission_required
-from ..templating import SMS_CHAR_COUNT_LIMIT, placeholders, sms_character_count, sms_fragment_count
-from ..templating import render as render_template_content
+from ..templating import placeholders, preview
 from ._common import posted as _posted
 
 TYPE_NAMES = {TemplateType.EMAIL: "email", TemplateType.SMS: "text message"}
@@ -118,21 +117,12 @@ def archive_template(request, service_id, template_id):
 def _preview(template, values):
     """Everything the preview shows; personalisation is always HTML-escaped."""
     names = placeholders(f"{template.subject} {template.content}")
-    context = {
+    return {
         "placeholders": [(index, name, values.get(name, "")) for index, name in enumerate(names)],
-        "body": render_template_content(template.content, values),
-        "subject": render_template_content(template.subject, values),
+        **preview(
+            template_type=template.template_type, subject=template.subject, content=template.content, values=values
+        ),
     }
-    if template.template_type == TemplateType.SMS:
-        text = render_template_content(template.content, values, escape=False)
-        count = sms_character_count(text)
-        context.update(
-            character_count=count,
-            fragment_count=sms_fragment_count(text),
-            too_long=count > SMS_CHAR_COUNT_LIMIT,
-            limit=SMS_CHAR_COUNT_LIMIT,
-        )
-    return context
 
 
 @service_permission_required()
