@@ -17,7 +17,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
@@ -146,4 +146,11 @@ def decode_cursor(cursor, fields):
             raise InvalidCursor(cursor)
         if isinstance(value, int) and not -(2**63) <= value < 2**63:
             raise InvalidCursor(cursor)
+        if isinstance(value, datetime):
+            # Nor as a time that exists only in its own offset: 0001-01-01T00:00+14:00
+            # is before year 1 in UTC, and converting it raises OverflowError.
+            try:
+                value.astimezone(UTC)
+            except OverflowError as error:
+                raise InvalidCursor(cursor) from error
     return parsed

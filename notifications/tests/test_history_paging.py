@@ -64,6 +64,9 @@ def test_cursor_round_trip(job_rows):
         cursor_of("2026-06-28T10:00:00", "00000000-0000-0000-0000-000000000000"),  # naive time
         cursor_of("2026-13-45T10:00:00+00:00", "00000000-0000-0000-0000-000000000000"),  # no such date
         cursor_of("2026-06-28T10:00:00+00:00", "not-a-uuid"),
+        # times that are outside the years a datetime holds once converted to UTC
+        cursor_of("0001-01-01T00:00:00+14:00", "00000000-0000-0000-0000-000000000000"),
+        cursor_of("9999-12-31T23:59:59-12:00", "00000000-0000-0000-0000-000000000000"),
         cursor_of("2026-06-28T10:00:00+00:00"),  # too few values
         cursor_of(1, 2),  # not strings
         base64.urlsafe_b64encode(b'{"a": 1}').decode(),
