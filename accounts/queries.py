@@ -1,6 +1,7 @@
 """Reads for accounts."""
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -12,7 +13,8 @@ from .rules import MAX_FAILED_LOGINS
 def user_get(user_id) -> User | None:
     try:
         return User.objects.get(pk=user_id)
-    except (User.DoesNotExist, ValueError, TypeError):
+    except (User.DoesNotExist, ValidationError, ValueError, TypeError):
+        # ValidationError: not a UUID (a mangled password-reset link decodes to anything).
         return None
 
 

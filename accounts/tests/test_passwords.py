@@ -92,3 +92,20 @@ def test_a_mangled_reset_link_is_refused(client):
 
     assert response.status_code == 404
     assert "This link has expired or has already been used" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "uidb64",
+    [
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",  # decodes to NUL bytes, not a UUID
+        "bm90LWEtdXVpZA",  # "not-a-uuid"
+        "!!!",  # not base64 at all
+    ],
+)
+def test_a_mangled_reset_link_is_refused_not_an_error(client, uidb64):
+    UserFactory()
+
+    response = client.get(f"/new-password/{uidb64}/some-token")
+
+    assert response.status_code == 404
+    assert "This link has expired or has already been used" in page_text(response)
