@@ -200,6 +200,22 @@ class TestPermissionMatrix:
             assert response.status_code in (200, 302), f"{url}: {response.status_code}"
 
 
+OBJECT_PATTERNS = [item for item in SERVICE_PATTERNS if len(item[2].pattern.converters) > 1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route", "pattern"), OBJECT_PATTERNS, ids=[item[0] for item in OBJECT_PATTERNS])
+def test_another_services_object_under_your_own_service_is_404(client, name, route, pattern):
+    """A full member of one service cannot reach another service's template, key, job,
+    member or invite by putting its id under their own service's URL."""
+    theirs, yours = ServiceFactory(live=True), ServiceFactory(live=True)
+    url = _url(name, pattern, theirs).replace(str(theirs.pk), str(yours.pk))
+    assert str(yours.pk) in url
+    client.force_login(_member(yours, permissions=PERMISSIONS))
+    assert client.get(url).status_code == 404, url
+    assert client.post(url).status_code == 404, url
+
+
 @pytest.mark.django_db
 def test_unknown_service_is_404(client):
     client.force_login(UserFactory(is_staff=True))
