@@ -212,6 +212,15 @@ def test_bad_cursor_shows_the_first_page(client, member, service, cursor):
         assert recipients(response)[0] == "person0@example.com"
 
 
+@pytest.mark.parametrize("param", ["after", "before", "status"])
+def test_a_null_character_in_a_link_parameter_is_no_error(client, member, service, param):
+    make(service, 3)
+    response = client.get(list_url(service, **{param: "\x00"}))
+    assert response.status_code == 200
+    assert "There is a problem" not in response.content.decode()
+    assert recipients(response) == [f"person{i}@example.com" for i in range(3)]
+
+
 def test_previous_from_a_page_whose_newer_rows_were_deleted_shows_the_first_page(client, member, service):
     made = make(service, 60)
     second = client.get(link(client.get(list_url(service)), "next"))

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from ..queries import STATUS_FILTERS
 
@@ -11,16 +12,27 @@ SEARCH_MAX_LENGTH = 320  # the longest email address; no recipient or reference 
 CURSOR_MAX_LENGTH = 500  # a real cursor is under 100 characters
 
 
+class LinkParameterField(forms.CharField):
+    """A value the pages' own links carry, never typed: the form's ``clean_<name>`` maps
+    anything unexpected to the default, so it has no error of its own to show (not even
+    CharField's "Null characters are not allowed", whose summary link would lead nowhere,
+    as these fields have no input on the page)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+
+
 class HistoryFilterForm(forms.Form):
-    status = forms.CharField(required=False)
+    status = LinkParameterField()
     search = forms.CharField(
         required=False,
         max_length=SEARCH_MAX_LENGTH,
         label="Search by recipient or reference",
         error_messages={"max_length": f"Search for {SEARCH_MAX_LENGTH} characters or fewer"},
     )
-    after = forms.CharField(required=False)
-    before = forms.CharField(required=False)
+    after = LinkParameterField()
+    before = LinkParameterField()
 
     def clean_status(self):
         # A link parameter, not something typed: an unknown value means the whole list.
@@ -30,7 +42,7 @@ class HistoryFilterForm(forms.Form):
     def _cursor(self, name):
         # Link parameters too: one no page could have made means the first page, not an error.
         value = self.cleaned_data[name]
-        return value if len(value) <= CURSOR_MAX_LENGTH else ""
+        return value if len(value) <= CURSOR_MAX_LENGTH and "\x00" not in value else ""
 
     def clean_after(self):
         return self._cursor("after")
