@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.models import Notification, NotificationStatus, NotificationType
@@ -77,10 +77,13 @@ def notifications_deliver(*, notification_ids, attempt=0, now=None) -> DeliveryR
     """
     now = now or timezone.now()
     result = DeliveryResult()
-    claimed = claim(notification_ids, now=now)
-    if not claimed:
-        return result
-    notifications = list(Notification.objects.filter(pk__in=claimed).select_related("template", "service"))
+    # The claim and the read commit together: if the database fails between them, the
+    # batch stays `created` for the task's retry instead of `sending` and never sent.
+    with transaction.atomic():
+        claimed = claim(notification_ids, now=now)
+        if not claimed:
+            return result
+        notifications = list(Notification.objects.filter(pk__in=claimed).select_related("template", "service"))
     sms_provider = email_provider = None
     handed = []
     statuses = {}  # id -> status other than "sending" once handed over

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
+from django.db.models import QuerySet
 
 from notifications import tasks
 from notifications.models import DevSmsMessage, Notification, NotificationStatus
@@ -273,3 +275,26 @@ def test_dev_receipt_failures_reach_the_notification(settings):
 
     assert Notification.objects.get().status == NotificationStatus.PERMANENT_FAILURE
     assert Notification.objects.get().sent_at is not None
+
+
+def test_a_database_error_after_the_claim_leaves_the_batch_to_be_sent_by_the_retry(monkeypatch):
+    # The connection drops between claiming a batch and reading it: nothing has reached a
+    # provider, so the task's retry (or the sweep) must still find every one `created`.
+    notifications = [_sms(), _sms(to="07712345001", normalised_to="447712345001")]
+    ids = [n.pk for n in notifications]
+
+    def connection_lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(QuerySet, "select_related", connection_lost)
+        with pytest.raises(OperationalError):
+            delivery.notifications_deliver(notification_ids=ids)
+
+    assert set(Notification.objects.values_list("status", flat=True)) == {NotificationStatus.CREATED}
+    assert DevSmsMessage.objects.count() == 0
+
+    result = delivery.notifications_deliver(notification_ids=ids)
+
+    assert sorted(result.sent) == sorted(ids)
+    assert sorted(DevSmsMessage.objects.values_list("to", flat=True)) == ["447712345000", "447712345001"]
