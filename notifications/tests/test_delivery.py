@@ -2,8 +2,9 @@
 
 import pytest
 from django.core import mail
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from notifications import tasks
 from notifications.models import DevSmsMessage, Notification, NotificationStatus
@@ -298,3 +299,18 @@ def test_a_database_error_after_the_claim_leaves_the_batch_to_be_sent_by_the_ret
 
     assert sorted(result.sent) == sorted(ids)
     assert sorted(DevSmsMessage.objects.values_list("to", flat=True)) == ["447712345000", "447712345001"]
+
+
+def test_delivery_costs_the_same_queries_for_2_emails_as_for_20():
+    # The console/locmem email backends touch no database: every query here is the
+    # pipeline's own, and none of them is per notification.
+    counts = []
+    for size in (2, 20):
+        ids = [
+            _email(to=f"person{i}@example.gov.uk", normalised_to=f"person{i}@example.gov.uk").pk for i in range(size)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            result = delivery.notifications_deliver(notification_ids=ids)
+        assert sorted(result.sent) == sorted(ids)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -1,10 +1,13 @@
 """Processing a job: starts once, creates each row's notification once, hands them on."""
 
+import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import tasks
@@ -260,3 +263,30 @@ def test_a_file_the_checker_chokes_on_marks_the_job_as_an_error(monkeypatch):
     assert jobs.job_process(job_id=job.pk).status == JobStatus.ERROR
     assert Job.objects.get(pk=job.pk).job_status == JobStatus.ERROR
     assert Notification.objects.count() == 0
+
+
+NOTIFICATIONS_TABLE = f'INTO "{Notification._meta.db_table}"'
+
+
+def test_processing_costs_the_same_queries_for_3_rows_as_for_300(monkeypatch):
+    # No query per row: the rows of a batch go in one INSERT whatever their number.
+    monkeypatch.setattr(tasks.deliver_notifications, "delay", lambda ids: None)
+    counts = []
+    for size in (3, 300):
+        job = stored_job(live_sms_template(), csv_bytes(phone_rows(size)))
+        with CaptureQueriesContext(connection) as queries:
+            jobs.job_process(job_id=job.pk)
+        assert Notification.objects.filter(job=job).count() == size
+        # SQLite's limit of 999 parameters makes Django split the bulk INSERT (one
+        # statement on PostgreSQL): those are counted on their own.
+        inserts = [
+            q for q in queries.captured_queries if q["sql"].startswith("INSERT") and NOTIFICATIONS_TABLE in q["sql"]
+        ]
+        assert len(inserts) == math.ceil(size / _rows_per_insert())
+        counts.append(len(queries) - len(inserts))
+    assert counts[0] == counts[1]
+
+
+def _rows_per_insert():
+    max_params = connection.features.max_query_params
+    return max_params // len(Notification._meta.concrete_fields) if max_params else jobs.JOB_BATCH_SIZE
