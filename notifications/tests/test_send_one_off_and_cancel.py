@@ -1,7 +1,7 @@
 """One-off messages (same delivery path as jobs) and cancelling a scheduled job."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -195,3 +195,25 @@ def test_another_services_job_is_not_found(client):
 
     assert response.status_code == 404
     assert Job.objects.get().job_status == JobStatus.SCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("count", "sentence"),
+    [
+        (1, "1 message from the template ‘Reminder’ is scheduled for Monday 8 June at 14:00."),
+        (2, "2 messages from the template ‘Reminder’ are scheduled for Monday 8 June at 14:00."),
+    ],
+)
+def test_the_cancel_page_says_what_is_scheduled_and_when_in_london_time(client, count, sentence):
+    template = live_sms_template()
+    template.name = "Reminder"
+    template.save()
+    job = JobFactory(
+        template=template,
+        job_status=JobStatus.SCHEDULED,
+        notification_count=count,
+        scheduled_for=datetime(2026, 6, 8, 13, 0, tzinfo=UTC),  # 14:00 in London (BST)
+    )
+    client.force_login(sender(job.service))
+
+    assert sentence in _text(client.get(_cancel_url(job)))
