@@ -54,8 +54,11 @@ def _link(site_url, view_name, *args):
 # --- Registration ------------------------------------------------------------------------
 
 
-def user_register(*, name, email, mobile_number, password, site_url) -> User | None:
+def user_register(*, name, email, mobile_number, password, site_url, next_url="") -> User | None:
     """Create an unverified account and email its verification link.
+
+    ``next_url`` (a path on this site, such as an invitation) is where the person goes
+    after confirming the address and signing in; it travels inside the signed link.
 
     An address that already has an account gets an email saying so instead (or, if that
     account is still unverified, a fresh link), and the page looks the same either way,
@@ -79,10 +82,10 @@ def user_register(*, name, email, mobile_number, password, site_url) -> User | N
             if existing is None:
                 raise
         else:
-            user_send_verification_email(user=user, site_url=site_url)
+            user_send_verification_email(user=user, site_url=site_url, next_url=next_url)
             return user
     if queries.user_is_pending(existing):
-        user_send_verification_email(user=existing, site_url=site_url)
+        user_send_verification_email(user=existing, site_url=site_url, next_url=next_url)
     else:
         send_account_email(
             template="already_registered",
@@ -96,8 +99,11 @@ def user_register(*, name, email, mobile_number, password, site_url) -> User | N
     return None
 
 
-def user_send_verification_email(*, user, site_url) -> None:
-    token = make_token("verify-email", {"user": str(user.pk), "email": user.email})
+def user_send_verification_email(*, user, site_url, next_url="") -> None:
+    payload = {"user": str(user.pk), "email": user.email}
+    if next_url:
+        payload["next"] = next_url
+    token = make_token("verify-email", payload)
     send_account_email(
         template="verify_email",
         to=user.email,
@@ -105,8 +111,11 @@ def user_send_verification_email(*, user, site_url) -> None:
     )
 
 
-def user_verify_email(*, token) -> User:
-    """Activate the account a verification link is for. Raises LinkExpired / LinkInvalid."""
+def user_verify_email(*, token) -> tuple[User, str]:
+    """Activate the account a verification link is for; return it and where to go next.
+
+    Raises LinkExpired / LinkInvalid.
+    """
     payload = read_token("verify-email", token, max_age=rules.LINK_MAX_AGE)
     user = queries.user_get(payload["user"])
     if user is None or user.email != payload["email"]:
@@ -115,7 +124,7 @@ def user_verify_email(*, token) -> User:
         user.is_active = True
         user.email_verified_at = timezone.now()
         user.save(update_fields=["is_active", "email_verified_at", "updated_at"])
-    return user
+    return user, payload.get("next", "")
 
 
 def user_resend_verification_email(*, token, site_url) -> None:
@@ -126,7 +135,7 @@ def user_resend_verification_email(*, token, site_url) -> None:
         payload = expired.payload
     user = queries.user_get(payload["user"])
     if user is not None and user.email == payload["email"] and queries.user_is_pending(user):
-        user_send_verification_email(user=user, site_url=site_url)
+        user_send_verification_email(user=user, site_url=site_url, next_url=payload.get("next", ""))
 
 
 # --- Sign-in -----------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import actions
@@ -15,24 +17,42 @@ def home(request):
     return render(request, "accounts/home.html")
 
 
+def _local_next(request):
+    """The ``next`` path (an invitation, say) if it stays on this site, else ""."""
+    url = request.GET.get("next", "")
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, {request.get_host()}):
+        return url
+    return ""
+
+
+def _sign_in_url(next_url):
+    if not next_url:
+        return reverse("accounts:sign_in")
+    query = QueryDict(mutable=True)
+    query["next"] = next_url
+    return f"{reverse('accounts:sign_in')}?{query.urlencode()}"
+
+
 def register(request):
+    next_url = _local_next(request)
     if request.user.is_authenticated:
-        return redirect("/your-services")
+        return redirect(next_url or "/your-services")
     form = RegisterForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        actions.user_register(**form.cleaned_data, site_url=site_url(request))
+        # The form posts back to this URL, query string included, so ``next`` survives.
+        actions.user_register(**form.cleaned_data, site_url=site_url(request), next_url=next_url)
         return render_check_email(
             request,
             heading="Check your email",
             body=f"We have sent an email to {form.cleaned_data['email']}. "
             "Open the link in it within 1 hour to confirm your email address and finish creating your account.",
         )
-    return render(request, "accounts/register.html", {"form": form})
+    return render(request, "accounts/register.html", {"form": form, "sign_in_url": _sign_in_url(next_url)})
 
 
 def verify_email(request, token):
     try:
-        actions.user_verify_email(token=token)
+        _user, next_url = actions.user_verify_email(token=token)
     except LinkExpired:
         return render_link_problem(
             request,
@@ -48,7 +68,10 @@ def verify_email(request, token):
             status=404,
         )
     messages.success(request, "Your email address is confirmed. Sign in to continue.")
-    return redirect("accounts:sign_in")
+    # The link is signed by us, but check anyway: only a path on this site.
+    if not (next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, {request.get_host()})):
+        next_url = ""
+    return redirect(_sign_in_url(next_url))
 
 
 @require_POST

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.tests.factories import UserFactory
 from services import actions
@@ -342,3 +343,52 @@ def test_archived_service_cannot_invite(client):
     assert "This service has been archived – nobody can join it" in response.content.decode()
     assert not Invite.objects.exists()
     assert mail.outbox == []
+
+
+def test_an_invited_newcomer_registers_then_lands_back_on_the_invitation(client, settings):
+    from accounts.tests.conftest import code_in_sms
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    manager = ServiceUserFactory(all_permissions=True)
+    actions.invite_create(
+        service=manager.service,
+        invited_by=manager.user,
+        email="grace@example.gov.uk",
+        permissions=["send_messages"],
+        accept_url_for=lambda token: f"http://testserver/invitation/{token}",
+    )
+    invitation = _invite_link(mail.outbox[0])
+
+    register = client.get(invitation, follow=True)
+    assert register.redirect_chain[-1][0].startswith("/register?next=")
+    assert f'href="/sign-in?next={invitation.replace("/", "%2F")}"' in register.content.decode()
+    password = "a long and unusual passphrase"
+    details = {"name": "Grace", "email": "grace@example.gov.uk", "mobile_number": "07700900456", "password": password}
+    client.post(register.redirect_chain[-1][0], details)
+    (verify,) = re.findall(r"http://testserver(/register/verify/\S+)", mail.outbox[-1].body)
+
+    signed_in = client.get(verify, follow=True)
+    assert signed_in.redirect_chain[-1][0] == f"/sign-in?next={invitation.replace('/', '%2F')}"
+    client.post(signed_in.redirect_chain[-1][0], {"email": "grace@example.gov.uk", "password": password})
+    joined = client.post("/sign-in/code", {"code": code_in_sms()}, follow=True)
+    assert joined.redirect_chain[-1][0] == invitation
+    assert f"Join {manager.service.name}" in joined.content.decode()
+
+    client.post(invitation)
+    assert _team(manager.service) == sorted(
+        [(manager.user.email, tuple(manager.permissions)), ("grace@example.gov.uk", ("send_messages",))]
+    )
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/x", "//evil.example/x", "javascript:alert(1)"])
+def test_registration_only_carries_a_next_on_this_site(client, settings, next_url):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    details = {
+        "name": "Eve",
+        "email": "eve@example.gov.uk",
+        "mobile_number": "07700900456",
+        "password": "a long pass 12",
+    }
+    client.post(f"/register?{urlencode({'next': next_url})}", details)
+    (verify,) = re.findall(r"http://testserver(/register/verify/\S+)", mail.outbox[-1].body)
+    assert client.get(verify)["Location"] == "/sign-in"
