@@ -75,6 +75,9 @@ def service_update(*, service, **fields) -> Service:
     allowed = {"name", "data_retention_days", "email_reply_to", "sms_sender"}
     if set(fields) - allowed:
         raise ValueError(f"Cannot change {sorted(set(fields) - allowed)} here")
+    if not service.active:
+        # Renaming would drop the "_archived_" prefix that freed the name for reuse.
+        raise ServiceError("This service has been archived – its settings cannot be changed")
     for field, value in fields.items():
         setattr(service, field, value)
     try:

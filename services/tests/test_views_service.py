@@ -6,6 +6,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from services import actions
 from services.models import LIVE_DAILY_LIMIT, PERMISSIONS, TRIAL_DAILY_LIMIT, ApiKey, Service, ServiceUser
 from services.tests.assertions import assert_field_error
 from services.tests.factories import (
@@ -293,3 +294,19 @@ def test_posts_without_a_csrf_token_are_refused():
     assert response.status_code == 403
     assert not Service.objects.filter(name="Sneaky").exists()
     assert not ApiKey.objects.exists()
+
+
+def test_an_archived_service_keeps_its_settings_and_cannot_ask_to_go_live(client):
+    member = manager(ServiceFactory(name="Old service"))
+    actions.service_archive(service=member.service)
+    archived_name = Service.objects.get().name
+    client.force_login(member.user)
+
+    renamed = client.post(reverse("services:change_service_name", args=[member.service_id]), {"name": "Old service"})
+    asked = client.post(reverse("services:request_to_go_live", args=[member.service_id]))
+
+    assert_field_error(renamed, "id_name", "This service has been archived – its settings cannot be changed")
+    assert asked.status_code == 200
+    assert "This service has been archived, so it cannot go live." in asked.content.decode()
+    service = Service.objects.get()
+    assert (service.name, service.go_live_requested_at) == (archived_name, None)

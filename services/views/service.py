@@ -84,7 +84,7 @@ def change_setting(request, service_id, setting):
 def request_to_go_live(request, service_id):
     service = request.service
     form = ConfirmForm(_posted(request))
-    if service.restricted and form.is_valid():
+    if service.active and service.restricted and form.is_valid():
         actions.service_request_go_live(service=service, user=request.user)
         messages.success(request, "Thanks for your request to go live. We’ll get back to you within one working day.")
         return redirect("services:service_settings", service_id=service.pk)
