@@ -60,11 +60,18 @@ class Journey:
         self.base_url = base_url
         self.screenshots = screenshots
         self.server_errors = []
+        self.console_errors = []
         page.on("response", self._response)
+        page.on("console", self._console)
 
     def _response(self, response):
         if response.status >= 500:
             self.server_errors.append(f"{response.status} {response.url}")
+
+    def _console(self, message):
+        # CSP violations and script errors; a missing resource shows up as its response.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
 
     def goto(self, path):
         self.page.goto(self.base_url + path)
@@ -173,4 +180,5 @@ def test_register_verify_sign_in_create_a_service_and_a_template(
     journey.shot("11-template-preview")
 
     assert journey.server_errors == []
+    assert journey.console_errors == []  # no Content-Security-Policy violation, no script error
     context.close()
