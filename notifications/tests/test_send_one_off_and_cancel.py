@@ -95,6 +95,21 @@ def test_a_one_off_email(client, django_capture_on_commit_callbacks):
     assert Notification.objects.get().status == NotificationStatus.DELIVERED
 
 
+def test_an_email_address_is_stored_in_lower_case_and_found_whatever_the_case(
+    client, django_capture_on_commit_callbacks
+):
+    service = ServiceFactory(live=True)
+    template = TemplateFactory(service=service, template_type=TemplateType.EMAIL, subject="Hi", content="Hi")
+    client.force_login(sender(service))
+    _post(client, template, django_capture_on_commit_callbacks, {"recipient": "Ann.Smith@Example.GOV.uk"})
+
+    notification = Notification.objects.get()
+    assert (notification.to, notification.normalised_to) == ("Ann.Smith@Example.GOV.uk", "ann.smith@example.gov.uk")
+    for typed in ("ann.smith@example.gov.uk", "ANN.SMITH@EXAMPLE.GOV.UK", "Ann.Smith@Example.GOV.uk"):
+        listing = client.get(reverse("notifications:notifications", args=[service.pk]), {"search": typed})
+        assert str(notification.pk) in listing.content.decode(), typed
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -184,6 +199,17 @@ def test_a_job_that_is_not_scheduled_cannot_be_cancelled(client, status):
     assert page.status_code == 302
     assert "This job has already started, so it cannot be cancelled" in _text(response)
     assert Job.objects.get().job_status == status
+
+
+def test_cancelling_twice_says_it_is_already_cancelled(client):
+    job = JobFactory(template=live_sms_template(), job_status=JobStatus.CANCELLED)
+    client.force_login(sender(job.service))
+
+    response = client.post(_cancel_url(job), follow=True)
+
+    assert "This job has already been cancelled" in _text(response)
+    assert "already started" not in _text(response)
+    assert Job.objects.get().job_status == JobStatus.CANCELLED
 
 
 def test_another_services_job_is_not_found(client):

@@ -361,6 +361,9 @@ def test_the_same_file_sent_today_asks_before_sending_again(user_client, templat
     sent = _send(user_client, location, django_capture_on_commit_callbacks, send_again="yes")
 
     assert "You already sent this file today" in _text(page)
+    # Names the file that was sent, not the new upload.
+    assert f"‘{first_job.original_file_name}’ was sent with this template at" in _text(page)
+    assert "‘again.csv’ was sent" not in _text(page)
     assert "?send_again=yes" in page.content.decode()
     assert reverse("notifications:job", args=[template.service_id, first_job.pk]) in page.content.decode()
     assert refused.status_code == 200

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from notify_admin.formats import govuk_time
 from services.models import TemplateType
 from services.permissions import service_permission_required
 from services.queries import service_template
@@ -94,24 +95,17 @@ def _check_errors(recipients, duplicate):
 class DuplicateWarning:
     code = "already_sent_today"
 
-    def __init__(self, job, filename):
+    def __init__(self, job):
         self.job = job
         self.title = "You already sent this file today"
         self.paragraphs = (
-            f"‘{filename}’ was sent with this template at {_time(job.created_at)} today.",
+            f"‘{job.original_file_name}’ was sent with this template at {govuk_time(job.created_at)} today.",
             "Check you want to send these messages again.",
         )
         self.items = ()
 
     def __str__(self):
         return " ".join((self.title, *self.paragraphs))
-
-
-def _time(moment):
-    from performance.days import LONDON
-
-    local = moment.astimezone(LONDON)
-    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 @service_permission_required("send_messages")
@@ -138,7 +132,7 @@ def send_check(request, service_id, template_id, upload_id):
     form = SendForm(request.POST if request.method == "POST" else None)
     send_again = request.GET.get("send_again") == "yes" or (request.method == "POST" and "send_again" in request.POST)
     duplicate_job = job_actions.duplicate_job_today(service=request.service, template=template, file_hash=file_hash)
-    duplicate = DuplicateWarning(duplicate_job, filename) if duplicate_job and not send_again else None
+    duplicate = DuplicateWarning(duplicate_job) if duplicate_job and not send_again else None
     errors = _check_errors(recipients, duplicate)
 
     if request.method == "POST" and not errors and form.is_valid():
@@ -229,7 +223,13 @@ def job_cancel(request, service_id, job_id):
         if job_actions.job_cancel(service=request.service, job_id=job.pk):
             messages.success(request, f"Sending ‘{job.original_file_name}’ has been cancelled")
         else:
-            messages.error(request, "This job has already started, so it cannot be cancelled")
+            job.refresh_from_db(fields=["job_status"])
+            messages.error(
+                request,
+                "This job has already been cancelled"
+                if job.job_status == JobStatus.CANCELLED
+                else "This job has already started, so it cannot be cancelled",
+            )
         return redirect("notifications:job", service_id=service_id, job_id=job.pk)
     if job.job_status != JobStatus.SCHEDULED:
         messages.error(request, "Only a scheduled job that has not started can be cancelled")

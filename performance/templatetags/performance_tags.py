@@ -1,7 +1,8 @@
 from datetime import date, datetime
 
 from django import template
-from django.utils import timezone
+
+from notify_admin import formats
 
 register = template.Library()
 
@@ -30,11 +31,7 @@ def iso_datetime(value):
 
 @register.filter
 def govuk_time(value):
-    """London time in the GOV.UK style, 2:00am (Django's "a" gives "a.m.")."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+    return formats.govuk_time(value) if value else ""
 
 
 @register.filter
