@@ -9,7 +9,7 @@ Pure Python: no database, fast enough for 100,000 rows in a request.
 """
 
 from .columns import column_key, example_rows
-from .email import INVALID_EMAIL_MESSAGE, email_key, validate_email_address
+from .email import INVALID_EMAIL_MESSAGE, email_key, stored_email_address, validate_email_address
 from .errors import InvalidRecipientError, SpreadsheetError
 from .messages import CheckError
 from .phone import validate_phone_number
@@ -51,6 +51,7 @@ __all__ = [
     "can_read",
     "column_key",
     "email_key",
+    "stored_email_address",
     "example_rows",
     "validate_email_address",
     "validate_phone_number",

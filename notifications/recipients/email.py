@@ -60,3 +60,9 @@ def _valid_hostname(hostname: str) -> bool:
     if not all(label and len(label) <= MAX_LABEL_LENGTH and _LABEL.match(label) for label in labels):
         return False
     return bool(_TOP_LEVEL_LABEL.match(labels[-1]))
+
+
+def stored_email_address(address: str) -> str:
+    """A valid address as ``Notification.normalised_to`` keeps it: in lower case, as Notify
+    stores it, so a search finds it whatever case the sender or the searcher typed."""
+    return address.lower()

@@ -15,6 +15,7 @@ from notifications.recipients import (
     can_read,
     column_key,
     email_key,
+    stored_email_address,
     validate_email_address,
     validate_phone_number,
 )
@@ -147,7 +148,7 @@ class OneOffForm(forms.Form):
             raise ValidationError(error.message) from None
         if self.allowlist is not None and self._key(normalised) not in self._allowed_keys():
             raise ValidationError(TRIAL_MODE_MESSAGE)
-        self.normalised_recipient = normalised
+        self.normalised_recipient = normalised if self.is_sms else stored_email_address(normalised)
         return value.strip()
 
     def _key(self, normalised):

@@ -16,7 +16,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.models import Job, JobStatus, Notification, NotificationStatus
+from notifications.models import Job, JobStatus, Notification, NotificationStatus, NotificationType
+from notifications.recipients import stored_email_address
 from performance import days
 from services.models import KeyType, Service
 
@@ -185,6 +186,7 @@ def _create_notifications(job) -> JobResult:
         # team changed (trial mode) or the template gained a placeholder.
         logger.error("Job %s: the file no longer passes its checks: %s", job.pk, recipients.errors[0])
         return _finish(job, JobStatus.ERROR)
+    is_email = template.template_type == NotificationType.EMAIL
     for batch in batched(enumerate(recipients.sendable_rows()), JOB_BATCH_SIZE):
         now = timezone.now()
         notifications = [
@@ -197,7 +199,7 @@ def _create_notifications(job) -> JobResult:
                 key_type=KeyType.NORMAL,
                 notification_type=template.template_type,
                 to=row.to,
-                normalised_to=row.recipient,
+                normalised_to=stored_email_address(row.recipient) if is_email else row.recipient,
                 personalisation=row.personalisation,
                 status=NotificationStatus.CREATED,
                 created_by_id=job.created_by_id,
