@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/login/", sign_in_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     # GOV.UK Frontend's compiled CSS asks for its fonts and images under /assets/.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}govuk/assets/images/favicon.ico")),
     re_path(
         r"^assets/(?P<path>.+)$",
         RedirectView.as_view(url=f"{settings.STATIC_URL}govuk/assets/%(path)s", permanent=True),
