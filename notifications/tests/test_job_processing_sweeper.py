@@ -3,6 +3,7 @@
 import os
 import uuid
 from datetime import datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +11,14 @@ import time_machine
 from celery.schedules import crontab
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.utils import timezone
 
 from notifications import tasks
 from notifications.models import DevSmsMessage, Job, JobStatus, Notification, NotificationStatus
 from notifications.sending import files, sweeper
 from notifications.sending.uploads import upload_path
-from notifications.tests.factories import NotificationFactory
+from notifications.tests.factories import JobFactory, NotificationFactory
 from notifications.tests.sending_helpers import (  # noqa: F401 - fixtures
     csv_bytes,
     eager_tasks,
@@ -184,3 +186,14 @@ def test_uploads_never_sent_go_after_a_day(settings):
     assert not default_storage.exists(abandoned)
     assert default_storage.exists(fresh)
     assert default_storage.exists(sent.upload.name)
+
+
+def test_the_sweep_command_starts_a_scheduled_job_whose_time_has_come(monkeypatch):
+    job = JobFactory(job_status=JobStatus.SCHEDULED, scheduled_for=timezone.now() - timedelta(minutes=1))
+    JobFactory(job_status=JobStatus.SCHEDULED, scheduled_for=timezone.now() + timedelta(hours=1))
+    started = []
+    monkeypatch.setattr(tasks.process_job, "delay", started.append)
+    out = StringIO()
+    call_command("sweep_sending", stdout=out)
+    assert started == [str(job.pk)]
+    assert out.getvalue() == "Started 1 job(s), resumed 0 job(s), replayed 0 notification(s).\n"
