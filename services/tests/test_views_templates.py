@@ -100,6 +100,16 @@ def test_edit_with_a_2000_character_name_changes_nothing(client, editor):
     assert _templates(editor.service) == before
 
 
+@pytest.mark.parametrize("page", ["services:edit_template", "services:copy_template"])
+def test_letter_templates_cannot_be_edited_or_copied_here(client, editor, page):
+    letter = TemplateFactory(service=editor.service, template_type="letter", name="Letter")
+    client.force_login(editor.user)
+    url = reverse(page, args=[editor.service_id, letter.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"name": "Changed", "content": "C"}).status_code == 404
+    assert _templates(editor.service) == [("Letter", "letter", "", letter.content, False)]
+
+
 def test_copy_template(client, editor):
     original = TemplateFactory(service=editor.service, name="Reminder", subject="Sub", content="Body")
     client.force_login(editor.user)

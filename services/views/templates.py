@@ -41,6 +41,14 @@ def _template_form_page(request, *, form, title, template=None):
     )
 
 
+def _editable_template(request, template_id):
+    """Letter templates are counted but not written here: no page makes or edits them."""
+    template = queries.service_template(service=request.service, template_id=template_id)
+    if template.template_type not in TYPE_NAMES:
+        raise Http404
+    return template
+
+
 def _fields(form):
     return {
         "name": form.cleaned_data["name"],
@@ -75,7 +83,7 @@ def template_detail(request, service_id, template_id):
 @service_permission_required("manage_templates")
 @require_http_methods(["GET", "POST"])
 def edit_template(request, service_id, template_id):
-    template = queries.service_template(service=request.service, template_id=template_id)
+    template = _editable_template(request, template_id)
     initial = {"name": template.name, "subject": template.subject, "content": template.content}
     form = TemplateForm(_posted(request), initial=initial, template_type=template.template_type)
     if form.is_valid():
@@ -88,7 +96,7 @@ def edit_template(request, service_id, template_id):
 @service_permission_required("manage_templates")
 @require_http_methods(["GET", "POST"])
 def copy_template(request, service_id, template_id):
-    original = queries.service_template(service=request.service, template_id=template_id)
+    original = _editable_template(request, template_id)
     initial = {"name": f"{original.name} (copy)"[:255], "subject": original.subject, "content": original.content}
     form = TemplateForm(_posted(request), initial=initial, template_type=original.template_type)
     if form.is_valid():
