@@ -8,3 +8,10 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from notify_admin.tests.browser import launched_browser
+
+    yield from launched_browser()

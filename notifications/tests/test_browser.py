@@ -6,46 +6,16 @@ is missing (.ci/run installs it); Playwright's own browser downloads are never u
 """
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
 
 from notifications.tests.factories import JobFactory, NotificationFactory
+from notify_admin.tests.browser import BROWSER_TEST, SCREENSHOTS
 from services.tests.factories import ServiceFactory, ServiceUserFactory, TemplateFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (requirements-dev.txt)")
-    # Playwright's sync API keeps an event loop in this thread for as long as it runs, and
-    # Django then refuses ORM calls from the thread as if they were async code; these
-    # tests make their data (and pytest-django flushes it) in this thread.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
+pytestmark = BROWSER_TEST
 
 
 @pytest.fixture
