@@ -76,7 +76,14 @@ def performance_stats(*, today=None):
         return stats
 
     claimed = cache.add(f"{key}-lock", "computing", timeout=LOCK_TIMEOUT_SECONDS)
-    if claimed is False:
+    if claimed:
+        # The previous holder may have stored the stats and released the lock between
+        # our miss and our claim: look again before computing.
+        stats = cache.get(key)
+        if fresh(stats):
+            cache.delete(f"{key}-lock")
+            return stats
+    elif claimed is False:
         # Another process is computing this window: wait for its result.
         deadline = time.monotonic() + WAIT_FOR_LOCK_HOLDER_SECONDS
         while time.monotonic() < deadline:

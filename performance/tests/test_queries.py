@@ -226,3 +226,37 @@ def test_with_the_cache_down_the_stats_are_computed_without_waiting(monkeypatch)
         stats = queries.performance_stats()
     assert (stats["email_notifications"], stats["sms_notifications"]) == (2, 3)
     assert stats["notifications_by_type"] == [{"date": "2026-11-22", "emails": 2, "sms": 3, "letters": 0}]
+
+
+class CacheThatMissesOnce:
+    """A cache whose first read misses, as if another process stored the stats and let go
+    of the lock just after this one looked."""
+
+    def __init__(self, stored):
+        self.data = dict(stored)
+        self.reads = 0
+
+    def get(self, key):
+        self.reads += 1
+        return None if self.reads == 1 else self.data.get(key)
+
+    def add(self, key, value, timeout):
+        return self.data.setdefault(key, value) is value
+
+    def set(self, key, value, timeout):
+        self.data[key] = value
+
+    def delete(self, key):
+        self.data.pop(key, None)
+
+
+@time_machine.travel(london(2026, 11, 23, 9, 0), tick=False)
+def test_a_lock_claimed_after_the_holder_finished_uses_its_result(monkeypatch):
+    key = "performance-stats-2026-11-16-to-2026-11-22"
+    stored = {"facts_version": "v1", "total_notifications": 7}
+    monkeypatch.setattr(queries, "facts_version", lambda: "v1")
+    monkeypatch.setattr(queries, "cache", CacheThatMissesOnce({key: stored}))
+    monkeypatch.setattr(queries, "compute_performance_stats", pytest.fail)
+
+    assert queries.performance_stats() == stored
+    assert f"{key}-lock" not in queries.cache.data
