@@ -11,6 +11,15 @@ from ..tokens import LinkExpired, LinkInvalid
 from ._common import posted, render_check_email, render_link_problem, site_url
 
 
+def _verification_link_broken(request):
+    return render_link_problem(
+        request,
+        heading="This link does not work",
+        body="Check that you copied the whole link from the email, or sign in to get a new one.",
+        status=404,
+    )
+
+
 def home(request):
     if request.user.is_authenticated:
         return redirect("/your-services")
@@ -61,12 +70,7 @@ def verify_email(request, token):
             resend_url=reverse("accounts:resend_verification", args=[token]),
         )
     except LinkInvalid:
-        return render_link_problem(
-            request,
-            heading="This link does not work",
-            body="Check that you copied the whole link from the email, or sign in to get a new one.",
-            status=404,
-        )
+        return _verification_link_broken(request)
     messages.success(request, "Your email address is confirmed. Sign in to continue.")
     # The link is signed by us, but check anyway: only a path on this site.
     if not (next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, {request.get_host()})):
@@ -79,12 +83,7 @@ def resend_verification(request, token):
     try:
         actions.user_resend_verification_email(token=token, site_url=site_url(request))
     except LinkInvalid:
-        return render_link_problem(
-            request,
-            heading="This link does not work",
-            body="Check that you copied the whole link from the email, or sign in to get a new one.",
-            status=404,
-        )
+        return _verification_link_broken(request)
     return render_check_email(
         request,
         heading="Check your email",
